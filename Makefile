@@ -1,0 +1,75 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# The hosted home: libbpf64.a, the bpf64 command, the tests.
+#   make            build/libbpf64.a and build/bpf64
+#   make check      everything CI runs; ends with "N passed, N failed"
+#   make bench      benchmarks (ratios against anchors measured in the same run)
+#   make fuzz       longer randomised runs
+#
+# Kbuild (next to this file) builds the same core as a kernel module.
+
+CC      ?= gcc
+O       ?= build
+SAN     ?=
+WERROR  ?=
+
+CFLAGS_BASE := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter \
+	       -Wno-missing-field-initializers -fno-strict-aliasing \
+	       -Iinclude -Itools/lib
+ifneq ($(WERROR),)
+CFLAGS_BASE += -Werror
+endif
+ifneq ($(SAN),)
+CFLAGS_BASE += -fsanitize=address,undefined -fno-sanitize-recover=all \
+	       -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=address,undefined
+endif
+CFLAGS  ?=
+override CFLAGS := $(CFLAGS_BASE) $(CFLAGS)
+LDLIBS  += -lelf -lz -lpthread
+
+# The portable core and the hosted home; each directory's .c files are ours.
+CORE_SRCS := $(wildcard kernel/bpf/*.c kernel/*.c kernel/trace/*.c \
+		net/core/*.c arch/x86/net/*.c arch/arm64/net/*.c)
+HOST_SRCS := $(wildcard host/*.c tools/lib/bpf64/*.c)
+LIB_OBJS  := $(patsubst %.c,$(O)/%.o,$(CORE_SRCS) $(HOST_SRCS))
+TOOL_OBJS := $(patsubst %.c,$(O)/%.o,$(wildcard tools/bpf/bpf64/*.c))
+TEST_SRCS := $(wildcard tools/testing/selftests/bpf/test_*.c)
+TESTS     := $(patsubst tools/testing/selftests/bpf/%.c,$(O)/tests/%,$(TEST_SRCS))
+BENCH_SRCS := $(wildcard tools/testing/selftests/bpf/bench_*.c)
+BENCHES   := $(patsubst tools/testing/selftests/bpf/%.c,$(O)/tests/%,$(BENCH_SRCS))
+
+all: $(O)/libbpf64.a $(O)/bpf64
+
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(O)/libbpf64.a: $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(O)/bpf64: $(TOOL_OBJS) $(O)/libbpf64.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(O)/tests/%: tools/testing/selftests/bpf/%.c $(O)/libbpf64.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itools/testing/selftests/bpf $(LDFLAGS) -o $@ $< \
+		$(O)/libbpf64.a $(LDLIBS)
+
+tests: all $(TESTS) $(BENCHES)
+
+check:
+	scripts/check.sh
+
+bench: all $(BENCHES)
+	scripts/bench.sh
+
+fuzz: all
+	scripts/fuzz.sh long
+
+clean:
+	rm -rf build build-*
+
+.PHONY: all tests check bench fuzz clean
+-include $(LIB_OBJS:.o=.d) $(TOOL_OBJS:.o=.d)

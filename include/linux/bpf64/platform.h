@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the portable core needs from its home, and nothing more.
+ *
+ * kernel/, net/ and arch/ include only headers from include/linux/bpf64/.
+ * This one is the single place that reaches outside: in the kernel home it
+ * pulls in kernel headers, in the hosted home only the kernel's UAPI headers
+ * and the compiler's freestanding headers (never the C library's).  Each home
+ * implements the few functions declared at the bottom once (host/platform.c,
+ * module/platform.c).
+ */
+#ifndef _LINUX_BPF64_PLATFORM_H
+#define _LINUX_BPF64_PLATFORM_H
+
+#ifdef __KERNEL__
+
+#include <linux/types.h>
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/string.h>
+#include <linux/stdarg.h>
+#include <linux/compiler.h>
+#include <linux/atomic.h>
+#include <uapi/linux/bpf.h>
+
+#else /* hosted */
+
+#include <stddef.h>
+#include <stdbool.h>
+#include <stdarg.h>
+#include <linux/types.h>
+#include <linux/errno.h>
+#include <linux/bpf.h>
+
+typedef __u8 u8;
+typedef __u16 u16;
+typedef __u32 u32;
+typedef __u64 u64;
+typedef __s8 s8;
+typedef __s16 s16;
+typedef __s32 s32;
+typedef __s64 s64;
+
+#define likely(x)	__builtin_expect(!!(x), 1)
+#define unlikely(x)	__builtin_expect(!!(x), 0)
+#undef __always_inline	/* <linux/stddef.h> has a weaker one */
+#define __always_inline	inline __attribute__((__always_inline__))
+#define __maybe_unused	__attribute__((__unused__))
+#define __printf(a, b)	__attribute__((__format__(printf, a, b)))
+#define fallthrough	__attribute__((__fallthrough__))
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define min(a, b)	((a) < (b) ? (a) : (b))
+#define max(a, b)	((a) > (b) ? (a) : (b))
+
+/* The same prototypes as the C library's; only the declarations live here. */
+void *memcpy(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int snprintf(char *buf, size_t size, const char *fmt, ...);
+
+#endif /* __KERNEL__ */
+
+/* Opcodes newer than the oldest UAPI header we build against (Linux 6.1). */
+#ifndef BPF_MEMSX
+#define BPF_MEMSX	0x80
+#endif
+#ifndef BPF_JCOND
+#define BPF_JCOND	0xe0
+#endif
+
+#define BPF64_LITTLE_ENDIAN (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
+
+/* Memory: zeroed allocations that may fail; freeing NULL is a no-op. */
+void *bpf64_zalloc(size_t size);
+void *bpf64_zalloc_array(size_t n, size_t size);
+void bpf64_free(void *p);
+
+/* Atomics on program memory, as the BPF_ATOMIC instructions need them. */
+#ifdef __KERNEL__
+#define bpf64_atomic_fetch_add32(p, v) ((u32)atomic_fetch_add((v), (atomic_t *)(p)))
+#define bpf64_atomic_fetch_and32(p, v) ((u32)atomic_fetch_and((v), (atomic_t *)(p)))
+#define bpf64_atomic_fetch_or32(p, v)  ((u32)atomic_fetch_or((v), (atomic_t *)(p)))
+#define bpf64_atomic_fetch_xor32(p, v) ((u32)atomic_fetch_xor((v), (atomic_t *)(p)))
+#define bpf64_atomic_xchg32(p, v)      ((u32)atomic_xchg((atomic_t *)(p), (v)))
+#define bpf64_atomic_cmpxchg32(p, o, n) ((u32)atomic_cmpxchg((atomic_t *)(p), (o), (n)))
+#define bpf64_atomic_fetch_add64(p, v) ((u64)atomic64_fetch_add((v), (atomic64_t *)(p)))
+#define bpf64_atomic_fetch_and64(p, v) ((u64)atomic64_fetch_and((v), (atomic64_t *)(p)))
+#define bpf64_atomic_fetch_or64(p, v)  ((u64)atomic64_fetch_or((v), (atomic64_t *)(p)))
+#define bpf64_atomic_fetch_xor64(p, v) ((u64)atomic64_fetch_xor((v), (atomic64_t *)(p)))
+#define bpf64_atomic_xchg64(p, v)      ((u64)atomic64_xchg((atomic64_t *)(p), (v)))
+#define bpf64_atomic_cmpxchg64(p, o, n) ((u64)atomic64_cmpxchg((atomic64_t *)(p), (o), (n)))
+#else
+#define __BPF64_ATOMIC(op, p, v) __atomic_##op((p), (v), __ATOMIC_SEQ_CST)
+#define bpf64_atomic_fetch_add32(p, v) __BPF64_ATOMIC(fetch_add, (u32 *)(p), (u32)(v))
+#define bpf64_atomic_fetch_and32(p, v) __BPF64_ATOMIC(fetch_and, (u32 *)(p), (u32)(v))
+#define bpf64_atomic_fetch_or32(p, v)  __BPF64_ATOMIC(fetch_or, (u32 *)(p), (u32)(v))
+#define bpf64_atomic_fetch_xor32(p, v) __BPF64_ATOMIC(fetch_xor, (u32 *)(p), (u32)(v))
+#define bpf64_atomic_xchg32(p, v)      __BPF64_ATOMIC(exchange_n, (u32 *)(p), (u32)(v))
+#define bpf64_atomic_fetch_add64(p, v) __BPF64_ATOMIC(fetch_add, (u64 *)(p), (u64)(v))
+#define bpf64_atomic_fetch_and64(p, v) __BPF64_ATOMIC(fetch_and, (u64 *)(p), (u64)(v))
+#define bpf64_atomic_fetch_or64(p, v)  __BPF64_ATOMIC(fetch_or, (u64 *)(p), (u64)(v))
+#define bpf64_atomic_fetch_xor64(p, v) __BPF64_ATOMIC(fetch_xor, (u64 *)(p), (u64)(v))
+#define bpf64_atomic_xchg64(p, v)      __BPF64_ATOMIC(exchange_n, (u64 *)(p), (u64)(v))
+
+static inline u32 bpf64_atomic_cmpxchg32(void *p, u32 old, u32 new)
+{
+	__atomic_compare_exchange_n((u32 *)p, &old, new, false,
+				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+	return old;
+}
+
+static inline u64 bpf64_atomic_cmpxchg64(void *p, u64 old, u64 new)
+{
+	__atomic_compare_exchange_n((u64 *)p, &old, new, false,
+				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+	return old;
+}
+#endif
+
+#endif /* _LINUX_BPF64_PLATFORM_H */

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Program objects: created from checked instructions, freed with their code. */
+#include <linux/bpf64/insn.h>
+#include <linux/bpf64/prog.h>
+#include "interp.h"
+
+int bpf64_prog_create(struct bpf64_prog **progp, const struct bpf_insn *insns,
+		      u32 len, const struct bpf64_prog_ops *ops,
+		      struct bpf64_log *log)
+{
+	struct bpf64_prog *prog;
+	int err;
+
+	*progp = NULL;
+	err = bpf64_check_insns(insns, len, log);
+	if (err)
+		return err;
+	prog = bpf64_zalloc(sizeof(*prog));
+	if (!prog)
+		return -ENOMEM;
+	prog->insns = bpf64_zalloc_array(len, sizeof(*insns));
+	if (!prog->insns) {
+		bpf64_free(prog);
+		return -ENOMEM;
+	}
+	memcpy(prog->insns, insns, (size_t)len * sizeof(*insns));
+	prog->len = len;
+	prog->ops = ops;
+	*progp = prog;
+	return 0;
+}
+
+void bpf64_prog_free(struct bpf64_prog *prog)
+{
+	if (!prog)
+		return;
+	bpf64_interp_image_free(prog->interp);
+	bpf64_free(prog->insns);
+	bpf64_free(prog);
+}

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bpf64 plugin: the public bpf_conformance runner's plugin contract.
+ *
+ *   bpf64 plugin [MEM] [--help]
+ *
+ * MEM (present only when the test has memory, never starting with "--") is
+ * the input memory as hex; the program comes on stdin as hex.  r1 points to
+ * a private copy of the memory, r2 is its length.  Success prints r0 in hex
+ * and exits 0; failure prints the reason on stderr and exits 1.  Programs run
+ * in the interpreter's checked mode: no verifier has seen them.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bpf64.h"
+#include "bpf64/raw.h"
+
+/*
+ * The suite's helper 5 ("unwind") returns its argument.  The suite's runtimes
+ * also stop the program when it returns 0; the vectors only call it with a
+ * non-zero argument, and that part is not modelled here.
+ */
+static u64 conformance_unwind(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	return r1;
+}
+
+static const struct bpf64_helper conformance_helpers[] = {
+	[5] = { "unwind", conformance_unwind },
+};
+
+static const struct bpf64_helper *conformance_get_helper(u32 id)
+{
+	if (id >= sizeof(conformance_helpers) / sizeof(conformance_helpers[0]) ||
+	    !conformance_helpers[id].fn)
+		return NULL;
+	return &conformance_helpers[id];
+}
+
+static const struct bpf64_prog_ops conformance_ops = {
+	.name = "conformance",
+	.get_helper = conformance_get_helper,
+};
+
+static int plugin_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: bpf64 plugin [MEM] [--help]\n"
+		"  MEM    input memory as hex bytes (\"aa  bb  11  \")\n"
+		"  stdin  the program as hex bytes\n"
+		"Prints r0 in hex; on failure prints the reason and exits 1.\n");
+	return f == stdout ? 0 : 2;
+}
+
+int cmd_plugin(int argc, char **argv)
+{
+	struct bpf64_raw_opts opts = {
+		.mode = BPF64_RUN_CHECKED, .ops = &conformance_ops,
+	};
+	struct bpf64_raw_result res;
+	const char *mem_hex = NULL;
+	u8 *mem = NULL, *code = NULL;
+	size_t mem_len = 0, code_len = 0, text_len;
+	const struct bpf_insn *insns;
+	char err[256], *text;
+	int i, ret = 1;
+	u32 cnt;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return plugin_usage(stdout);
+		if (i == 1 && strncmp(argv[i], "--", 2)) {
+			mem_hex = argv[i];
+			continue;
+		}
+		if (!strcmp(argv[i], "--elf")) {
+			fprintf(stderr, "bpf64 plugin: --elf (ELF input) is not supported yet\n");
+			return 1;
+		}
+		fprintf(stderr, "bpf64 plugin: unknown option '%s'\n", argv[i]);
+		return plugin_usage(stderr);
+	}
+	if (mem_hex && bpf64_parse_hex(mem_hex, &mem, &mem_len, err, sizeof(err))) {
+		fprintf(stderr, "memory: %s\n", err);
+		return 1;
+	}
+	if (read_input("-", &text, &text_len)) {
+		fprintf(stderr, "cannot read the program from stdin\n");
+		goto out;
+	}
+	if (bpf64_parse_hex(text, &code, &code_len, err, sizeof(err)) ||
+	    bpf64_insns_from_bytes(code, code_len, &insns, &cnt, err, sizeof(err)) ||
+	    bpf64_run_raw(insns, cnt, mem, mem_len, &opts, &res, err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+	} else {
+		printf("0x%llx\n", (unsigned long long)res.r0);
+		ret = 0;
+	}
+	free(text);
+out:
+	free(code);
+	free(mem);
+	return ret;
+}

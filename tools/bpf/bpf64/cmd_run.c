@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bpf64 run: run a program in the interpreter's checked mode and print r0.
+ *
+ *   bpf64 run FILE|- [--asm] [--mem HEX | --mem-file F] [--pkt-file F]
+ *                    [--budget N] [--disasm [--kernel]]
+ *
+ * FILE holds raw 8-byte instructions, or assembly when it ends in .s/.asm or
+ * with --asm.  The program sees r1 = a copy of the memory, r2 = its length.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/bpf64/disasm.h>
+#include "bpf64.h"
+#include "bpf64/asm.h"
+#include "bpf64/raw.h"
+
+struct run_args {
+	const char *path;
+	const char *mem_hex;
+	const char *mem_file;
+	const char *pkt_file;
+	unsigned long long budget;
+	int is_asm;
+	int disasm;
+	int kernel_style;
+};
+
+static int run_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: bpf64 run FILE|- [options]\n"
+		"  FILE            raw instructions, or assembly (.s, .asm, --asm)\n"
+		"  --asm           FILE is assembly in the conformance syntax\n"
+		"  --mem HEX       input memory (r1 = its address, r2 = its length)\n"
+		"  --mem-file F    input memory from a file\n"
+		"  --pkt-file F    packet for LD_ABS/LD_IND\n"
+		"  --budget N      stop after N executed instructions\n"
+		"  --disasm        print the program before running it\n"
+		"  --kernel        with --disasm: Linux verifier-log syntax\n");
+	return f == stdout ? 0 : 2;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && !strcmp(s + n - m, suffix);
+}
+
+static int parse_run_args(int argc, char **argv, struct run_args *a)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *opt = argv[i];
+		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(opt, "--help") || !strcmp(opt, "-h"))
+			return run_usage(stdout), 1;
+		if (!strcmp(opt, "--asm"))
+			a->is_asm = 1;
+		else if (!strcmp(opt, "--disasm"))
+			a->disasm = 1;
+		else if (!strcmp(opt, "--kernel"))
+			a->kernel_style = 1;
+		else if (val && !strcmp(opt, "--mem"))
+			a->mem_hex = argv[++i];
+		else if (val && !strcmp(opt, "--mem-file"))
+			a->mem_file = argv[++i];
+		else if (val && !strcmp(opt, "--pkt-file"))
+			a->pkt_file = argv[++i];
+		else if (val && !strcmp(opt, "--budget"))
+			a->budget = strtoull(argv[++i], NULL, 0);
+		else if (opt[0] != '-' || !strcmp(opt, "-")) {
+			if (a->path)
+				return fprintf(stderr, "bpf64 run: more than one program given\n"), -1;
+			a->path = opt;
+		} else {
+			fprintf(stderr, "bpf64 run: unknown or incomplete option '%s'\n", opt);
+			return -1;
+		}
+	}
+	if (!a->path) {
+		fprintf(stderr, "bpf64 run: no program given\n");
+		return -1;
+	}
+	if (ends_with(a->path, ".s") || ends_with(a->path, ".asm"))
+		a->is_asm = 1;
+	return 0;
+}
+
+/* The program's instructions, assembled or as read; malloc'ed. */
+static int load_program(const struct run_args *a, struct bpf_insn **insnsp,
+			u32 *cntp)
+{
+	const struct bpf_insn *raw;
+	char err[256], *text;
+	size_t len;
+	int ret;
+
+	ret = read_input(a->path, &text, &len);
+	if (ret) {
+		fprintf(stderr, "bpf64 run: %s: %s\n", a->path, strerror(-ret));
+		return ret;
+	}
+	if (a->is_asm) {
+		ret = bpf64_asm(text, insnsp, cntp, err, sizeof(err));
+	} else {
+		ret = bpf64_insns_from_bytes((u8 *)text, len, &raw, cntp, err,
+					     sizeof(err));
+		if (!ret) {
+			*insnsp = malloc(len ? len : 1);
+			memcpy(*insnsp, raw, len);
+		}
+	}
+	if (ret)
+		fprintf(stderr, "bpf64 run: %s: %s\n", a->path, err);
+	free(text);
+	return ret;
+}
+
+static int load_bytes(const char *hex, const char *file, u8 **bytesp,
+		      size_t *lenp)
+{
+	char err[256];
+	int ret;
+
+	*bytesp = NULL;
+	*lenp = 0;
+	if (file) {
+		ret = read_input(file, (char **)bytesp, lenp);
+		if (ret)
+			fprintf(stderr, "bpf64 run: %s: %s\n", file, strerror(-ret));
+		return ret;
+	}
+	if (hex && bpf64_parse_hex(hex, bytesp, lenp, err, sizeof(err))) {
+		fprintf(stderr, "bpf64 run: --mem: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+static void print_disasm(const struct bpf_insn *insns, u32 cnt, int kernel)
+{
+	enum bpf64_disasm_style style = kernel ? BPF64_DISASM_KERNEL :
+						 BPF64_DISASM_ASM;
+	char line[128];
+	u32 i = 0;
+	int n;
+
+	while (i < cnt) {
+		n = bpf64_disasm_insn(insns, cnt, i, style, line, sizeof(line));
+		if (n <= 0)
+			break;
+		printf("%4u: %s\n", i, line);
+		i += n;
+	}
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_args a = { };
+	struct bpf64_raw_opts opts = { .mode = BPF64_RUN_CHECKED };
+	struct bpf64_raw_result res;
+	struct bpf_insn *insns = NULL;
+	u8 *mem = NULL, *pkt = NULL;
+	size_t mem_len, pkt_len;
+	char err[256];
+	int ret = 1;
+	u32 cnt;
+
+	ret = parse_run_args(argc, argv, &a);
+	if (ret)
+		return ret > 0 ? 0 : 2;
+	ret = 1;
+	if (load_program(&a, &insns, &cnt) ||
+	    load_bytes(a.mem_hex, a.mem_file, &mem, &mem_len) ||
+	    load_bytes(NULL, a.pkt_file, &pkt, &pkt_len))
+		goto out;
+	if (a.disasm)
+		print_disasm(insns, cnt, a.kernel_style);
+	opts.budget = a.budget;
+	opts.pkt = pkt;
+	opts.pkt_len = pkt_len;
+	if (bpf64_run_raw(insns, cnt, mem, mem_len, &opts, &res, err, sizeof(err))) {
+		fprintf(stderr, "bpf64 run: %s\n", err);
+		goto out;
+	}
+	printf("r0 = 0x%llx (%lld)\n", (unsigned long long)res.r0,
+	       (long long)res.r0);
+	printf("executed %llu instructions\n", (unsigned long long)res.executed);
+	ret = 0;
+out:
+	free(insns);
+	free(mem);
+	free(pkt);
+	return ret;
+}
