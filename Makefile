@@ -26,7 +26,7 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 CFLAGS  ?=
 override CFLAGS := $(CFLAGS_BASE) $(CFLAGS)
-LDLIBS  += -lelf -lz -lpthread
+LDLIBS  += -lpthread
 
 # The portable core and the hosted home; each directory's .c files are ours.
 CORE_SRCS := $(wildcard kernel/bpf/*.c kernel/*.c kernel/trace/*.c \

@@ -217,8 +217,10 @@ int bpf64_check_insn(const struct bpf_insn *insn, char *why, size_t sz)
 		return reject(why, sz, "R%u is invalid", insn->dst_reg);
 	if (insn->src_reg >= BPF64_NR_REGS)
 		return reject(why, sz, "R%u is invalid", insn->src_reg);
-	if (written_reg(insn) == BPF64_REG_FP)
-		return reject(why, sz, "frame pointer is read only");
+	if (written_reg(insn) == BPF64_REG_FP) {	/* Linux: -EACCES */
+		reject(why, sz, "frame pointer is read only");
+		return -EACCES;
+	}
 	return 0;
 }
 
@@ -239,32 +241,57 @@ static bool is_local_call(const struct bpf_insn *insn)
 	       insn->src_reg == BPF_PSEUDO_CALL;
 }
 
-/* The target of a jump or local call must be a whole instruction. */
-static int check_target(const struct bpf_insn *insns, u32 len, u32 i,
-			s64 target, bool call, struct bpf64_log *log)
-{
-	if (target < 0 || target >= len) {
-		if (call)
-			bpf64_log(log, "insn %u: call to invalid destination %lld\n",
-				  i, (long long)target);
-		else
-			bpf64_log(log, "insn %u: jump out of range from insn %u to %lld\n",
-				  i, i, (long long)target);
-		return -EINVAL;
-	}
-	if (target > 0 && bpf64_is_ldimm64(&insns[target - 1])) {
-		bpf64_log(log, "insn %u: jump into the middle of ldimm64 insn %lld\n",
-			  i, (long long)target - 1);
-		return -EINVAL;
-	}
-	return 0;
-}
-
 static bool ends_program(const struct bpf_insn *insn)
 {
 	return insn->code == (BPF_JMP | BPF_EXIT) ||
 	       insn->code == (BPF_JMP | BPF_JA) ||
 	       insn->code == (BPF_JMP32 | BPF_JA);
+}
+
+/* Does control go elsewhere than the next instruction, and where? */
+static bool branch_target(const struct bpf_insn *insn, u32 i, s64 *target,
+			  bool *call)
+{
+	s32 off;
+
+	*call = is_local_call(insn);
+	if (*call)
+		off = insn->imm;
+	else if (!bpf64_insn_jump_offset(insn, &off))
+		return false;
+	*target = (s64)i + 1 + off;
+	return true;
+}
+
+/*
+ * Pass 1, control flow alone, in Linux's order: every jump and local call
+ * lands inside the program, and the program cannot run off its end.
+ */
+static int check_flow(const struct bpf_insn *insns, u32 len,
+		      struct bpf64_log *log)
+{
+	bool call;
+	s64 t;
+	u32 i;
+
+	for (i = 0; i < len; i++) {
+		if (!branch_target(&insns[i], i, &t, &call))
+			continue;
+		if (t < 0 || t >= len) {
+			if (call)
+				bpf64_log(log, "insn %u: call to invalid destination %lld\n",
+					  i, (long long)t);
+			else
+				bpf64_log(log, "insn %u: jump out of range from insn %u to %lld\n",
+					  i, i, (long long)t);
+			return -EINVAL;
+		}
+	}
+	if (!ends_program(&insns[len - 1])) {
+		bpf64_log(log, "insn %u: last insn is not an exit or jmp\n", len - 1);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 static int check_ldimm64_tail(const struct bpf_insn *insns, u32 len, u32 i,
@@ -280,11 +307,30 @@ static int check_ldimm64_tail(const struct bpf_insn *insns, u32 len, u32 i,
 	return 0;
 }
 
+/* Pass 3: no jump lands on the second half of an LD_IMM64. */
+static int check_ldimm64_targets(const struct bpf_insn *insns, u32 len,
+				 struct bpf64_log *log)
+{
+	bool call;
+	s64 t;
+	u32 i;
+
+	for (i = 0; i < len; i++) {
+		if (branch_target(&insns[i], i, &t, &call) && t > 0 &&
+		    bpf64_is_ldimm64(&insns[t - 1])) {
+			bpf64_log(log, "insn %u: jump into the middle of ldimm64 insn %lld\n",
+				  i, (long long)t - 1);
+			return -EINVAL;
+		}
+		i += bpf64_is_ldimm64(&insns[i]);
+	}
+	return 0;
+}
+
 int bpf64_check_insns(const struct bpf_insn *insns, u32 len,
 		      struct bpf64_log *log)
 {
 	char why[128];
-	s32 off;
 	u32 i;
 	int err;
 
@@ -297,33 +343,17 @@ int bpf64_check_insns(const struct bpf_insn *insns, u32 len,
 			  len, BPF64_MAX_INSNS);
 		return -E2BIG;
 	}
+	err = check_flow(insns, len, log);
+	if (err)
+		return err;
 	for (i = 0; i < len; i++) {
-		const struct bpf_insn *insn = &insns[i];
-
-		err = bpf64_check_insn(insn, why, sizeof(why));
-		if (err) {
+		err = bpf64_check_insn(&insns[i], why, sizeof(why));
+		if (!err && bpf64_is_ldimm64(&insns[i]))
+			err = check_ldimm64_tail(insns, len, i++, log);
+		else if (err)
 			bpf64_log(log, "insn %u: %s\n", i, why);
-			return err;
-		}
-		if (bpf64_is_ldimm64(insn)) {
-			err = check_ldimm64_tail(insns, len, i, log);
-			if (err)
-				return err;
-			i++;
-			continue;
-		}
-		if (bpf64_insn_jump_offset(insn, &off))
-			err = check_target(insns, len, i, (s64)i + 1 + off,
-					   false, log);
-		else if (is_local_call(insn))
-			err = check_target(insns, len, i, (s64)i + 1 + insn->imm,
-					   true, log);
 		if (err)
 			return err;
 	}
-	if (!ends_program(&insns[len - 1])) {
-		bpf64_log(log, "insn %u: last insn is not an exit or jmp\n", len - 1);
-		return -EINVAL;
-	}
-	return 0;
+	return check_ldimm64_targets(insns, len, log);
 }
