@@ -6,7 +6,7 @@
 # if anything failed.
 set -uo pipefail
 
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 LOG=build/check.log
 mkdir -p build
 : > "$LOG"

@@ -80,7 +80,7 @@ static u64 fault(struct interp_run *ir, const struct bpf64_iinsn *ii, int err)
 	return 0;
 }
 
-static bool in_range(u64 addr, u32 size, u64 start, u64 len)
+static bool addr_within(u64 addr, u32 size, u64 start, u64 len)
 {
 	return len >= size && addr - start <= len - size;
 }
@@ -93,12 +93,12 @@ static bool mem_ok(struct interp_run *ir, const struct bpf64_iinsn *ii,
 	u32 i;
 
 	for (i = 0; i <= ir->depth; i++)
-		if (in_range(addr, size, ir->stack_lo[i], BPF64_MAX_STACK))
+		if (addr_within(addr, size, ir->stack_lo[i], BPF64_MAX_STACK))
 			return true;
 	for (i = 0; i < run->nr_regions && i < BPF64_RUN_MAX_REGIONS; i++) {
 		const struct bpf64_region *r = &run->regions[i];
 
-		if (in_range(addr, size, r->start, r->size) &&
+		if (addr_within(addr, size, r->start, r->size) &&
 		    (!write || r->writable))
 			return true;
 	}
@@ -169,6 +169,10 @@ static bool load_packet(struct interp_run *ir, s32 off, u32 size, u64 *r0)
 #include "interp_loop.h"
 #undef INTERP_FN
 #undef INTERP_CHECKED
+
+/* Each instruction jumps to the next through a label address. */
+BPF64_NON_STANDARD_FRAME(interp_trusted);
+BPF64_NON_STANDARD_FRAME(interp_checked);
 
 /* Decode: raw instruction to handler, with its variant resolved. */
 

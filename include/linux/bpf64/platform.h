@@ -21,7 +21,11 @@
 #include <linux/stdarg.h>
 #include <linux/compiler.h>
 #include <linux/atomic.h>
+#include <linux/objtool.h>
 #include <uapi/linux/bpf.h>
+
+/* A function objtool cannot follow (the interpreter's threaded jumps). */
+#define BPF64_NON_STANDARD_FRAME(fn) STACK_FRAME_NON_STANDARD(fn)
 
 #else /* hosted */
 
@@ -49,6 +53,7 @@ typedef __s64 s64;
 #define __printf(a, b)	__attribute__((__format__(printf, a, b)))
 #define fallthrough	__attribute__((__fallthrough__))
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define BPF64_NON_STANDARD_FRAME(fn)
 #define min(a, b)	((a) < (b) ? (a) : (b))
 #define max(a, b)	((a) > (b) ? (a) : (b))
 
