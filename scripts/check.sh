@@ -28,11 +28,12 @@ tap() {
 
 # build DIR CC [SAN]: a warning-free build (-Werror) of the hosted home.
 build() {
-	local dir=$1 cc=$2 san=${3:-}
-	if make -s O="$dir" CC="$cc" WERROR=1 SAN="$san" tests >"$dir.log" 2>&1; then
+	local dir=$1 cc=$2 san=${3:-} log=build/logs/$1.log
+	mkdir -p build/logs
+	if make -s O="$dir" CC="$cc" WERROR=1 SAN="$san" tests >"$log" 2>&1; then
 		echo "ok - build with $cc${san:+ and sanitizers}, -Wall -Wextra, no warnings"
 	else
-		tail -n 30 "$dir.log" | sed 's/^/# /'
+		tail -n 30 "$log" | sed 's/^/# /'
 		echo "not ok - build with $cc${san:+ and sanitizers}, -Wall -Wextra, no warnings"
 		return 1
 	fi

@@ -597,7 +597,7 @@ static int dis_atomic(struct dis *d)
 	if (BPF_SIZE(insn->code) != BPF_W && BPF_SIZE(insn->code) != BPF_DW)
 		return unknown(d);
 	/* xchg and cmpxchg always fetch; the others with BPF_FETCH or not */
-	if (!name || (imm & 0x0e) || (!xchg && (imm & 0xf0) >= BPF_XCHG))
+	if (!name || (imm & 0x0e) || (!xchg && (imm & 0xf0) >= (BPF_XCHG & 0xf0)))
 		return bad(d, "opcode 0x%02x: unknown atomic operation 0x%x",
 			   insn->code, imm);
 	if (kernel_style(d))
