@@ -4,7 +4,8 @@
 #   make            build/libbpf64.a and build/bpf64
 #   make check      everything CI runs; ends with "N passed, N failed"
 #   make bench      benchmarks (ratios against anchors measured in the same run)
-#   make fuzz       longer randomised runs
+#   make fuzz       longer randomised runs (DIFFTEST_COUNT=N differential
+#                   programs against Linux, default 100000)
 #
 # Kbuild (next to this file) builds the same core as a kernel module.
 
@@ -65,8 +66,10 @@ check:
 bench: all $(BENCHES)
 	scripts/bench.sh
 
-fuzz: all
+DIFFTEST_COUNT ?= 100000
+fuzz: tests
 	scripts/fuzz.sh long
+	$(O)/tests/test_difftest --count $(DIFFTEST_COUNT)
 
 clean:
 	rm -rf build build-*

@@ -15,12 +15,14 @@ enum bpf64_disasm_style {
 	 * reassembles to the very same bytes.
 	 */
 	BPF64_DISASM_ASM,
-	/* Linux's verifier log ("r0 = 1", "if r1 > 0x5 goto pc+3"). */
+	/*
+	 * Linux's verifier log ("r0 = 1", "if r1 > 0x5 goto pc+3", "call
+	 * bpf_map_lookup_elem#1"), without the "(b7) " opcode prefix.  Where
+	 * Linux prints nothing useful we follow LLVM ("callx r2") or bpftool
+	 * ("r1 = map[fd:3]", "r1 = subprog[+2]").
+	 */
 	BPF64_DISASM_KERNEL,
 };
-
-/* The second slot of a decoded LD_IMM64 is part of its first. */
-#define BPF64_DISASM_MAX_SLOTS	2
 
 /*
  * Format the instruction at insns[idx] into buf (always NUL-terminated,

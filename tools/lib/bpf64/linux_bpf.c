@@ -50,7 +50,8 @@ int linux_bpf_prog_load(const struct bpf_insn *insns, __u32 insn_cnt,
 	attr.license = ptr_to_u64(opts->license ? opts->license : "GPL");
 	if (opts->name)
 		strncpy(attr.prog_name, opts->name, sizeof(attr.prog_name) - 1);
-	if (opts->log_buf && opts->log_size) {
+	/* Linux refuses a log buffer at level 0, so none goes with it. */
+	if (opts->log_level) {
 		opts->log_buf[0] = '\0';
 		attr.log_buf = ptr_to_u64(opts->log_buf);
 		attr.log_size = opts->log_size;

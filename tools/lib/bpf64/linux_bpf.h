@@ -33,8 +33,9 @@ struct linux_bpf_load_opts {
 	const char *name;		/* NULL: unnamed; truncated to 15 chars */
 	const char *license;		/* NULL: "GPL" */
 	/*
-	 * The verifier's log.  With log_level 0 the kernel writes nothing,
-	 * which is the cheapest way to ask for a verdict; with level 1 or 2
+	 * The verifier's log.  With log_level 0 the kernel writes nothing
+	 * (and the buffer is not passed), which is the cheapest way to ask
+	 * for a verdict; with level 1 or 2
 	 * it keeps the last log_size - 1 bytes (Linux >= 6.4 rotates the
 	 * log) and fails the load with -ENOSPC if they did not all fit.
 	 */

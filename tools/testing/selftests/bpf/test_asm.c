@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <bpf64/asm.h>
 #include <linux/bpf64/disasm.h>
@@ -169,7 +171,7 @@ static bool raw_matches(const char *raw, const struct bpf_insn *insns, u32 len)
 			break;
 		w = strtoull(p, &end, 16);
 		if (end == p || i >= len || w != insn_word(&insns[i])) {
-			tu_diag("raw word %u: expected %s", i, p);
+			tu_diag("raw word %u: expected %.18s", i, p);
 			return false;
 		}
 		p = end;
@@ -614,6 +616,116 @@ static void test_kernel_style(void)
 		 ARRAY_SIZE(kernel_lines), bad);
 }
 
+/*
+ * One of each family, every instruction reachable, for the running
+ * kernel's verifier to print: a level 2 log lists the whole program
+ * before checking it ("Live regs before insn:", Linux 6.15 and later).
+ */
+static const struct bpf_insn oracle_prog[] = {
+	INSN(0xb7, 0, 0, 0, 1), INSN(0xb4, 1, 0, 0, -1), INSN(0xbf, 6, 1, 0, 0),
+	INSN(0x0f, 1, 2, 0, 0), INSN(0x0c, 1, 2, 0, 0), INSN(0x17, 3, 0, 0, 7),
+	INSN(0x27, 1, 0, 0, 3), INSN(0x3f, 1, 2, 0, 0), INSN(0x3f, 1, 2, 1, 0),
+	INSN(0x97, 1, 0, 1, 5), INSN(0x94, 1, 0, 0, 5), INSN(0x4f, 1, 2, 0, 0),
+	INSN(0x54, 1, 0, 0, 255), INSN(0x67, 1, 0, 0, 32), INSN(0x7c, 1, 2, 0, 0),
+	INSN(0xc7, 1, 0, 0, 3), INSN(0xaf, 1, 2, 0, 0), INSN(0x87, 1, 0, 0, 0),
+	INSN(0x84, 1, 0, 0, 0), INSN(0xbf, 0, 1, 8, 0), INSN(0xbc, 0, 1, 16, 0),
+	INSN(0xbf, 2, 3, 32, 0), INSN(0xdc, 1, 0, 0, 16), INSN(0xd4, 1, 0, 0, 64),
+	INSN(0xd7, 1, 0, 0, 32), INSN(0x61, 0, 1, 0, 0), INSN(0x79, 2, 10, -8, 0),
+	INSN(0x89, 2, 1, 4, 0), INSN(0x91, 3, 1, -1, 0), INSN(0x81, 3, 1, 2, 0),
+	INSN(0x7b, 10, 1, -8, 0), INSN(0x73, 1, 2, 3, 0), INSN(0x62, 1, 0, 4, 5),
+	INSN(0x6a, 10, 0, -2, -1), INSN(0xdb, 10, 1, -8, BPF_ADD),
+	INSN(0xc3, 10, 1, -4, BPF_OR), INSN(0xc3, 10, 1, -8, BPF_XOR),
+	INSN(0xdb, 10, 0, -8, BPF_ADD | BPF_FETCH),
+	INSN(0xc3, 1, 2, 0, BPF_AND | BPF_FETCH),
+	INSN(0xdb, 10, 1, -8, BPF_XOR | BPF_FETCH),
+	INSN(0xdb, 10, 1, -8, BPF_XCHG), INSN(0xdb, 10, 1, -8, BPF_CMPXCHG),
+	INSN(0xc3, 10, 1, -8, BPF_CMPXCHG),
+	INSN(0x18, 1, 0, 0, 0x55667788), INSN(0, 0, 0, 0, 0x11223344),
+	INSN(0x18, 0, 0, 0, 5), INSN(0, 0, 0, 0, 0),
+	INSN(0x20, 0, 0, 0, 12), INSN(0x28, 0, 0, 0, 12), INSN(0x50, 0, 3, 0, 4),
+	INSN(0x40, 0, 3, 0, -4), INSN(0x05, 0, 0, 0, 0), INSN(0x06, 0, 0, 0, 0),
+	INSN(0x25, 1, 0, 0, 5), INSN(0xce, 1, 2, 0, 0), INSN(0x15, 1, 0, 0, -1),
+	INSN(0x4d, 1, 2, 0, 0), INSN(0x5e, 3, 4, 0, 0), INSN(0xb5, 1, 0, 0, 16),
+	INSN(0x76, 1, 0, 0, 0), INSN(0x6d, 1, 2, 0, 0), INSN(0x85, 0, 0, 0, 1),
+	INSN(0x85, 0, 0, 0, 5), INSN(0x85, 0, 0, 0, 100000),
+	INSN(0xe5, 0, 0, 0, 0), INSN(0x85, 0, BPF_PSEUDO_CALL, 0, 1),
+	INSN(0x95, 0, 0, 0, 0), INSN(0xb7, 0, 0, 0, 0), INSN(0x95, 0, 0, 0, 0),
+};
+
+/* The kernel's listing of insn idx: "(b7) r0 = 1", or NULL. */
+static const char *kernel_listing(const char *list, u32 idx, char *out,
+				  size_t size)
+{
+	const char *p = list, *nl;
+	char *end;
+
+	for (; *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			return NULL;
+		while (*p == ' ')
+			p++;
+		if (*p < '0' || *p > '9')
+			return NULL;	/* the listing is over */
+		if (strtoul(p, &end, 10) != idx || end[0] != ':' ||
+		    end[1] != ' ')
+			continue;
+		p = strchr(end + 2, ' ');	/* past the liveness mask */
+		if (!p || p > nl)
+			return NULL;
+		snprintf(out, size, "%.*s", (int)(nl - p - 1), p + 1);
+		return out;
+	}
+	return NULL;
+}
+
+static void test_linux_oracle(void)
+{
+	static char log[1 << 20];
+	union bpf_attr attr;
+	const char *list;
+	char mine[160], text[128], theirs[160];
+	u32 len = ARRAY_SIZE(oracle_prog), i;
+	int fd, n, bad = 0, seen = 0;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+	attr.insns = (unsigned long)oracle_prog;
+	attr.insn_cnt = len;
+	attr.license = (unsigned long)"GPL";
+	attr.log_buf = (unsigned long)log;
+	attr.log_size = sizeof(log);
+	attr.log_level = 2;
+	fd = syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
+	if (fd >= 0)
+		close(fd);
+	list = strstr(log, "Live regs before insn:\n");
+	if (!list) {
+		tu_skip("disasm: kernel style against the running kernel's verifier log # SKIP %s",
+			fd < 0 && !log[0] ? strerror(errno) :
+			"this kernel lists no program (Linux 6.15 or later does)");
+		return;
+	}
+	list += strlen("Live regs before insn:\n");
+	for (i = 0; i < len; i += n) {
+		n = bpf64_disasm_insn(oracle_prog, len, i, BPF64_DISASM_KERNEL,
+				      text, sizeof(text));
+		if (n < 0)
+			break;
+		snprintf(mine, sizeof(mine), "(%02x) %s", oracle_prog[i].code,
+			 text);
+		if (!kernel_listing(list, i, theirs, sizeof(theirs)))
+			snprintf(theirs, sizeof(theirs), "(nothing)");
+		else
+			seen++;
+		if (strcmp(mine, theirs) && bad++ < 5)
+			tu_diag("insn %u: Linux '%s', ours '%s'", i, theirs, mine);
+	}
+	TU_CHECK(i == len && seen && !bad,
+		 "disasm: kernel style of %d instructions matches the running kernel's verifier log (%d differ)",
+		 seen, bad);
+}
+
 static const struct {
 	struct bpf_insn insn[2];
 	const char *text;
@@ -839,6 +951,7 @@ int main(void)
 	test_encodings();
 	test_round_trip();
 	test_kernel_style();
+	test_linux_oracle();
 	test_asm_style();
 	test_asm_errors();
 	test_asm_edges();

@@ -425,7 +425,7 @@ static void compact(struct progen_prog *p)
 {
 	__u32 *map = calloc(p->len + 1, sizeof(*map));
 	__u32 i, n = 0;
-	s32 off, to;
+	__s32 off, to;
 
 	if (!map)
 		return;
@@ -452,15 +452,6 @@ static void compact(struct progen_prog *p)
 	free(map);
 }
 
-/*
- * Turn instructions into "ja +0" one at a time, keeping each change after
- * which Linux still accepts the program and the executors still disagree;
- * then drop the nops.  Prints the result as insn_build.h initialisers.
- *
- * The prologue's stack stores stay: without them the program would read
- * uninitialised stack, which Linux allows root, and every executor would
- * see different garbage.  (Reading an unset register Linux rejects.)
- */
 /* progen's "w0 = w0" after a 32-bit cmpxchg works around a Linux bug. */
 static bool is_cmpxchg_zext(const struct bpf_insn *insn)
 {
@@ -472,6 +463,15 @@ static bool is_cmpxchg_zext(const struct bpf_insn *insn)
 	       prev->imm == BPF_CMPXCHG;
 }
 
+/*
+ * Turn instructions into "ja +0" one at a time, keeping each change after
+ * which Linux still accepts the program and the executors still disagree;
+ * then drop the nops.  Prints the result as insn_build.h initialisers.
+ *
+ * The prologue's stack stores stay: without them the program would read
+ * uninitialised stack, which Linux allows root, and every executor would
+ * see different garbage.  (Reading an unset register Linux rejects.)
+ */
 static void shrink(struct progen_prog *p, __u64 seed, __u32 index,
 		   bool linux_bugs)
 {
@@ -656,8 +656,9 @@ int main(int argc, char **argv)
 			  forms - missing, forms);
 	}
 	tu_result(!counts[MISMATCH] && !counts[REJECTED] && !counts[ERROR],
-		  "difftest summary: %u programs, %u agree, %u mismatches, %u rejected by Linux, %u errors (%.1f s)",
+		  "difftest summary: %u programs, %u agree, %u mismatches, %u rejected by Linux, %u errors (%.1f s%s)",
 		  o.count, counts[AGREE], counts[MISMATCH], counts[REJECTED],
-		  counts[ERROR], now() - t0);
+		  counts[ERROR], now() - t0,
+		  linux_ok ? "" : "; without Linux");
 	return tu_exit();
 }
