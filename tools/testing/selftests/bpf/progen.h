@@ -38,7 +38,8 @@
 #define PROGEN_BODY_LEN		96	/* default body length, instructions */
 #define PROGEN_CTX_SIZE		256	/* default context size, bytes */
 #define PROGEN_STACK_SIZE	64	/* default stack use, bytes */
-#define PROGEN_MAX_BODY_LEN	8192
+/* Longer bodies start to exceed the verifier's budget of 1M instructions. */
+#define PROGEN_MAX_BODY_LEN	2048
 #define PROGEN_MAX_TRIPS	6	/* iterations of one loop, at most */
 /* Stack bytes below r10 that only atomics write; see progen.c. */
 #define PROGEN_ATOMIC_SIZE	16

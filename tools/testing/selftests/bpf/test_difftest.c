@@ -64,6 +64,11 @@ struct outcome {
 static char verifier_log[LOG_SIZE];
 static bool linux_ok;		/* bpf() works here */
 
+/* What the programs held, all told. */
+static struct {
+	__u64 insns, branches, loops;
+} totals;
+
 /* Programs that never call a helper need a type that offers none. */
 static const struct bpf64_helper *no_helper(__u32 id)
 {
@@ -258,8 +263,9 @@ static enum verdict run_linux(const struct progen_prog *p, __u64 seed,
 		opts.log_size = sizeof(verifier_log);
 		opts.log_level = 1;
 		linux_bpf_prog_load(p->insns, p->len, &opts);
-		say("seed %llu: Linux rejected the program (%s); the generator is wrong. Verifier log ends:",
-		    seed, strerror(-fd));
+		say("seed %llu: Linux rejected the program (%s); the generator is wrong%s. Verifier log ends:",
+		    seed, strerror(-fd), fd == -E2BIG ?
+		    " or --len too long for the verifier's budget" : "");
 		diag_lines(linux_bpf_log_tail(verifier_log, LOG_TAIL_LINES));
 		return REJECTED;
 	}
@@ -546,6 +552,9 @@ static enum verdict check_one(const struct options *o, __u32 index)
 		return ERROR;
 	}
 	note_forms(&p);
+	totals.insns += p.len;
+	totals.branches += p.nr_branches;
+	totals.loops += p.nr_loops;
 	if (o->dump)
 		dump_prog(&p);
 
@@ -624,8 +633,8 @@ int main(int argc, char **argv)
 	int err, missing;
 
 	if (parse_args(argc, argv, &o)) {
-		fprintf(stderr, "usage: %s [--count N] [--seed S] [--len L] [--dump] [--shrink] [--linux-bugs]\n",
-			argv[0]);
+		fprintf(stderr, "usage: %s [--count N] [--seed S] [--len L (<= %d)] [--dump] [--shrink] [--linux-bugs]\n",
+			argv[0], PROGEN_MAX_BODY_LEN);
 		return 2;
 	}
 
@@ -660,5 +669,7 @@ int main(int argc, char **argv)
 		  o.count, counts[AGREE], counts[MISMATCH], counts[REJECTED],
 		  counts[ERROR], now() - t0,
 		  linux_ok ? "" : "; without Linux");
+	tu_diag("%llu instructions, %llu conditional jumps, %llu loops",
+		totals.insns, totals.branches, totals.loops);
 	return tu_exit();
 }
