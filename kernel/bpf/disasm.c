@@ -193,7 +193,7 @@ static bool kernel_style(const struct dis *d)
 	return d->style == BPF64_DISASM_KERNEL;
 }
 
-/* "[%r1+4]" in assembly; the register and offset for "(r1 +4)" otherwise. */
+/* A memory operand in assembly: "[%r1+4]", "[%r10-8]", "[%r1]". */
 static const char *asm_mem(char *tmp, size_t size, u8 reg, s16 off)
 {
 	if (off)

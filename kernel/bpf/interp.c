@@ -80,6 +80,20 @@ static u64 fault(struct interp_run *ir, const struct bpf64_iinsn *ii, int err)
 	return 0;
 }
 
+/* Record a refused memory access; returns false for the caller to pass on. */
+static bool fault_mem(struct interp_run *ir, const struct bpf64_iinsn *ii,
+		      u64 addr, u32 size, bool write, bool misaligned)
+{
+	struct bpf64_fault *f = &ir->run->fault;
+
+	fault(ir, ii, -EFAULT);
+	f->addr = addr;
+	f->size = size;
+	f->write = write;
+	f->misaligned = misaligned;
+	return false;
+}
+
 static bool addr_within(u64 addr, u32 size, u64 start, u64 len)
 {
 	return len >= size && addr - start <= len - size;
@@ -102,25 +116,15 @@ static bool mem_ok(struct interp_run *ir, const struct bpf64_iinsn *ii,
 		    (!write || r->writable))
 			return true;
 	}
-	fault(ir, ii, -EFAULT);
-	ir->run->fault.addr = addr;
-	ir->run->fault.size = size;
-	ir->run->fault.write = write;
-	return false;
+	return fault_mem(ir, ii, addr, size, write, false);
 }
 
 /* Atomics also need natural alignment, everywhere. */
 static bool atomic_ok(struct interp_run *ir, const struct bpf64_iinsn *ii,
 		      u64 addr, u32 size)
 {
-	if (addr & (size - 1)) {
-		fault(ir, ii, -EFAULT);
-		ir->run->fault.addr = addr;
-		ir->run->fault.size = size;
-		ir->run->fault.write = true;
-		ir->run->fault.misaligned = true;
-		return false;
-	}
+	if (addr & (size - 1))
+		return fault_mem(ir, ii, addr, size, true, true);
 	return mem_ok(ir, ii, addr, size, true);
 }
 

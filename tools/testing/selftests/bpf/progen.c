@@ -25,8 +25,10 @@
  *    is pruned as equivalent, and a branch on the fetched value is then
  *    compiled as if it always went one way.  So atomics only touch the top
  *    PROGEN_ATOMIC_SIZE bytes of the stack, which the prologue fills from
- *    the context and nothing but atomics writes: the verifier never knows
- *    what is in them, on any path, and pruning stays sound.
+ *    the context (one load per slot) and nothing but atomics reads or
+ *    writes: the verifier never knows anything about what is in them, not
+ *    even through a register linked to a slot by a load and then narrowed
+ *    by a branch, so all paths look alike there and pruning stays sound.
  *  - A 32-bit cmpxchg must zero-extend r0, and x86's CMPXCHG leaves the
  *    upper half of RAX alone when the comparison succeeds, so the verifier
  *    inserts a zero-extension after it when r0 is later read as 64 bits;
@@ -367,21 +369,15 @@ static __u32 size_bytes(__u8 size)
 }
 
 /*
- * Aligned offsets from r10 inside the stack the prologue filled: loads
- * may read all of it, plain stores write below the atomics' area, atomics
- * stay inside it.
+ * Aligned offsets from r10 inside the stack the prologue filled: plain
+ * loads and stores stay below the atomics' area, atomics inside it.
  */
 static __s16 stack_off(struct gen *g, __u32 bytes, __u32 lo, __u32 hi)
 {
 	return -(__s16)(lo + bytes * (1 + below(g, (hi - lo) / bytes)));
 }
 
-static __s16 load_off(struct gen *g, __u32 bytes)
-{
-	return stack_off(g, bytes, 0, g->opts->stack_size);
-}
-
-static __s16 store_off(struct gen *g, __u32 bytes)
+static __s16 plain_off(struct gen *g, __u32 bytes)
 {
 	return stack_off(g, bytes, g->opts->linux_bugs ? 0 : PROGEN_ATOMIC_SIZE,
 			 g->opts->stack_size);
@@ -408,22 +404,22 @@ static void gen_mem(struct gen *g)
 
 	switch (below(g, 4)) {
 	case 0:
-		off = on_stack ? load_off(g, bytes) : ctx_off(g, bytes);
+		off = on_stack ? plain_off(g, bytes) : ctx_off(g, bytes);
 		emit(g, BPF64_LDX_MEM(size, pick_dst(g), base, off));
 		break;
 	case 1:
-		off = on_stack ? load_off(g, bytes) : ctx_off(g, bytes);
+		off = on_stack ? plain_off(g, bytes) : ctx_off(g, bytes);
 		if (size == BPF_DW)	/* no 64-bit sign extension */
 			emit(g, BPF64_LDX_MEM(size, pick_dst(g), base, off));
 		else
 			emit(g, BPF64_LDX_MEMSX(size, pick_dst(g), base, off));
 		break;
 	case 2:
-		off = on_stack ? store_off(g, bytes) : ctx_off(g, bytes);
+		off = on_stack ? plain_off(g, bytes) : ctx_off(g, bytes);
 		emit(g, BPF64_STX_MEM(size, base, pick_src(g), off));
 		break;
 	default:
-		off = on_stack ? store_off(g, bytes) : ctx_off(g, bytes);
+		off = on_stack ? plain_off(g, bytes) : ctx_off(g, bytes);
 		emit(g, BPF64_ST_MEM(size, base, off, gen_imm(g)));
 		break;
 	}

@@ -474,9 +474,10 @@ static bool is_cmpxchg_zext(const struct bpf_insn *insn)
  * which Linux still accepts the program and the executors still disagree;
  * then drop the nops.  Prints the result as insn_build.h initialisers.
  *
- * The prologue's stack stores stay: without them the program would read
- * uninitialised stack, which Linux allows root, and every executor would
- * see different garbage.  (Reading an unset register Linux rejects.)
+ * The prologue stays whole: without its stack stores the program would
+ * read uninitialised stack, which Linux allows root, so that every
+ * executor saw different garbage; and the atomics' area must stay opaque
+ * to the verifier (see progen.c).
  */
 static void shrink(struct progen_prog *p, __u64 seed, __u32 index,
 		   bool linux_bugs)
@@ -493,8 +494,7 @@ static void shrink(struct progen_prog *p, __u64 seed, __u32 index,
 		for (i = p->len - 1; i-- > 0;) {
 			if (is_nop(&p->insns[i]) ||
 			    (i && bpf64_is_ldimm64(&p->insns[i - 1])) ||
-			    (i < p->prologue_len &&
-			     p->insns[i].dst_reg == BPF_REG_10) ||
+			    i < p->prologue_len ||
 			    (i && !linux_bugs && is_cmpxchg_zext(&p->insns[i])))
 				continue;
 			w = bpf64_is_ldimm64(&p->insns[i]) ? 2 : 1;
