@@ -11,14 +11,8 @@
 #ifndef _BPF64_INSN_BUILD_H
 #define _BPF64_INSN_BUILD_H
 
-#include <linux/bpf.h>
-
-#ifndef BPF_MEMSX
-#define BPF_MEMSX	0x80
-#endif
-#ifndef BPF_JCOND
-#define BPF_JCOND	0xe0
-#endif
+/* struct bpf_insn, the opcodes, and those newer than the UAPI header */
+#include <linux/bpf64/platform.h>
 
 #define BPF64_RAW_INSN(CODE, DST, SRC, OFF, IMM)			\
 	((struct bpf_insn) {						\
