@@ -7,7 +7,7 @@
 # to every benchmark.
 set -uo pipefail
 
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 O=${O:-build}
 OUT=$O/bench.txt
 mkdir -p "$O"

@@ -31,23 +31,8 @@ core_dirs=(kernel net arch)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/check-freestanding.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-n=0
-failed=0
-
-# tap_result OK DESCRIPTION [DIAGNOSTICS-FILE]
-tap_result()
-{
-	n=$((n + 1))
-	if [[ $1 == ok ]]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		failed=$((failed + 1))
-	fi
-	if [[ -n ${3:-} && -s $3 ]]; then
-		sed 's/^/# /' "$3"
-	fi
-}
+# shellcheck source=scripts/tap.sh
+source scripts/tap.sh
 
 # --- what the core is --------------------------------------------------------
 

@@ -18,7 +18,7 @@
 # FUZZ_CC picks the compiler (clang-19); FUZZ_SECONDS overrides the time.
 set -uo pipefail
 
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 case ${1:-short} in
 short)	secs=10 ;;
@@ -29,21 +29,8 @@ secs=${FUZZ_SECONDS:-$secs}
 cc=${FUZZ_CC:-clang-19}
 out=build/fuzz
 fuzz_dir=tools/testing/selftests/bpf/fuzz
-n=0
-failed=0
-
-# result OK NAME [LOG]: one TAP line, the end of LOG as diagnostics if bad.
-result()
-{
-	n=$((n + 1))
-	if [[ $1 == ok ]]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		failed=$((failed + 1))
-		[[ -n ${3:-} && -f $3 ]] && tail -n 30 "$3" | sed 's/^/# /'
-	fi
-}
+# shellcheck source=scripts/tap.sh
+source scripts/tap.sh
 
 conformance_dir()
 {
@@ -113,14 +100,14 @@ for src in "${harnesses[@]}"; do
 	name=$(basename "$src" .c)
 	log="$out/$name.log"
 	if [[ $lib_ok -eq 0 ]]; then
-		result not_ok "$name" "$out/lib.log"
+		tap_result not_ok "$name" "$out/lib.log"
 		continue
 	fi
 	if ! "$cc" -g -O1 -Wall -Wextra -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all -Iinclude -Itools/lib \
 		-Itools/testing/selftests/bpf "$src" "$out/lib/libbpf64.a" \
 		-lelf -lz -lpthread -o "$out/$name" > "$log" 2>&1; then
-		result not_ok "$name" "$log"
+		tap_result not_ok "$name" "$log"
 		continue
 	fi
 	mkdir -p "$out/corpus/$name"
@@ -128,10 +115,10 @@ for src in "${harnesses[@]}"; do
 		-rss_limit_mb=2048 -print_final_stats=1 \
 		-artifact_prefix="$out/crash-$name-" \
 		"$out/corpus/$name" "$(seeds_for "$name")" > "$log" 2>&1; then
-		result ok "$name"
+		tap_result ok "$name"
 		grep -a -m1 -E '^Done [0-9]+ runs' "$log" | sed 's/^/# /'
 	else
-		result not_ok "$name" "$log"
+		tap_result not_ok "$name" "$log"
 	fi
 done
 echo "1..$n"

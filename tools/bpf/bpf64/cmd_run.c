@@ -8,6 +8,7 @@
  * FILE holds raw 8-byte instructions, or assembly when it ends in .s/.asm or
  * with --asm.  The program sees r1 = a copy of the memory, r2 = its length.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,7 +114,10 @@ static int load_program(const struct run_args *a, struct bpf_insn **insnsp,
 					     sizeof(err));
 		if (!ret) {
 			*insnsp = malloc(len ? len : 1);
-			memcpy(*insnsp, raw, len);
+			if (*insnsp)
+				memcpy(*insnsp, raw, len);
+			else
+				ret = -ENOMEM, snprintf(err, sizeof(err), "out of memory");
 		}
 	}
 	if (ret)
