@@ -27,7 +27,7 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 CFLAGS  ?=
 override CFLAGS := $(CFLAGS_BASE) $(CFLAGS)
-LDLIBS  += -lpthread
+LDLIBS  += -lelf -lz -lpthread
 
 # The portable core and the hosted home; each directory's .c files are ours.
 CORE_SRCS := $(wildcard kernel/bpf/*.c kernel/*.c kernel/trace/*.c \

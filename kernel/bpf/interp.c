@@ -133,17 +133,17 @@ static bool call_indirect(struct interp_run *ir, const struct bpf64_iinsn *ii,
 			  u64 *regs)
 {
 	const struct bpf64_prog_ops *ops = ir->img->ops;
-	const struct bpf64_helper *h = NULL;
+	const struct bpf64_func_proto *h = NULL;
 	u64 id = regs[ii->dst];
 
-	if (ops && ops->get_helper && id <= (u32)-1)
-		h = ops->get_helper(id);
+	if (ops && ops->get_func_proto && id <= (u32)-1)
+		h = ops->get_func_proto(id, ir->img->prog);
 	if (!h) {
 		fault(ir, ii, -ENOENT);
 		ir->run->fault.addr = id;
 		return false;
 	}
-	regs[BPF_REG_0] = h->fn(regs[1], regs[2], regs[3], regs[4], regs[5]);
+	regs[BPF_REG_0] = h->func(regs[1], regs[2], regs[3], regs[4], regs[5]);
 	return true;
 }
 
@@ -380,16 +380,16 @@ static u32 count_helper_calls(const struct bpf64_prog *prog)
 static int bind_helper(struct bpf64_interp_image *img, u32 i, s32 *imm,
 		       u32 *nr_bound, struct bpf64_log *log)
 {
-	const struct bpf64_helper *h = NULL;
+	const struct bpf64_func_proto *h = NULL;
 
-	if (img->ops && img->ops->get_helper)
-		h = img->ops->get_helper(*imm);
+	if (img->ops && img->ops->get_func_proto)
+		h = img->ops->get_func_proto(*imm, img->prog);
 	if (!h) {
 		bpf64_log(log, "insn %u: unknown helper %d for program type %s\n",
 			  i, *imm, img->ops ? img->ops->name : "raw");
 		return -EINVAL;
 	}
-	img->helpers[*nr_bound] = h->fn;
+	img->helpers[*nr_bound] = h->func;
 	*imm = (*nr_bound)++;
 	return 0;
 }
@@ -461,6 +461,7 @@ int bpf64_interp_prepare(struct bpf64_prog *prog, enum bpf64_run_mode mode,
 	img->mode = mode;
 	img->len = prog->len;
 	img->ops = prog->ops;
+	img->prog = prog;
 	if (nr_calls) {
 		img->helpers = bpf64_zalloc_array(nr_calls, sizeof(*img->helpers));
 		if (!img->helpers) {

@@ -27,6 +27,7 @@ struct bpf64_interp_image {
 	enum bpf64_run_mode mode;
 	u32 len;
 	const struct bpf64_prog_ops *ops;	/* callx resolves through it */
+	const struct bpf64_prog *prog;
 	bpf64_helper_fn *helpers;		/* CALL's imm indexes this */
 	struct bpf64_iinsn insns[];
 };

@@ -56,6 +56,11 @@ typedef __s64 s64;
 #define BPF64_NON_STANDARD_FRAME(fn)
 #define min(a, b)	((a) < (b) ? (a) : (b))
 #define max(a, b)	((a) > (b) ? (a) : (b))
+#define container_of(ptr, type, member) \
+	((type *)((char *)(ptr) - offsetof(type, member)))
+#define round_up(x, y)	((((x) - 1) | ((__typeof__(x))((y) - 1))) + 1)
+#define READ_ONCE(x)	(*(const volatile __typeof__(x) *)&(x))
+#define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
 
 /* The same prototypes as the C library's; only the declarations live here. */
 void *memcpy(void *dst, const void *src, size_t n);
@@ -64,6 +69,8 @@ int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int snprintf(char *buf, size_t size, const char *fmt, ...);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
 
 #endif /* __KERNEL__ */
 
@@ -123,5 +130,66 @@ static inline u64 bpf64_atomic_cmpxchg64(void *p, u64 old, u64 new)
 	return old;
 }
 #endif
+
+/*
+ * Locks.  A spinlock guards short sections that programs may run (map
+ * updates); in the kernel home it disables interrupts, since programs also
+ * run from kprobes.  The flags the lock returns go back to the unlock.
+ */
+#ifdef __KERNEL__
+#include <linux/spinlock.h>
+typedef raw_spinlock_t bpf64_spinlock_t;
+#define bpf64_spin_lock_init(l)	raw_spin_lock_init(l)
+static inline unsigned long bpf64_spin_lock(bpf64_spinlock_t *l)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(l, flags);
+	return flags;
+}
+#define bpf64_spin_unlock(l, flags) raw_spin_unlock_irqrestore((l), (flags))
+#else
+typedef struct { int locked; } bpf64_spinlock_t;
+#define bpf64_spin_lock_init(l)	((l)->locked = 0)
+unsigned long bpf64_spin_lock(bpf64_spinlock_t *l);
+void bpf64_spin_unlock(bpf64_spinlock_t *l, unsigned long flags);
+#endif
+
+/* Acquire/release for lock-free readers (map lookups). */
+#define bpf64_load_acquire(p)	__atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define bpf64_store_release(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
+
+/* Time, randomness, CPUs and the current task, as the helpers report them. */
+u64 bpf64_ktime_get_ns(void);		/* CLOCK_MONOTONIC */
+u64 bpf64_ktime_get_boot_ns(void);	/* CLOCK_BOOTTIME */
+u64 bpf64_ktime_get_coarse_ns(void);	/* CLOCK_MONOTONIC_COARSE */
+u32 bpf64_get_prandom_u32(void);
+u32 bpf64_smp_processor_id(void);	/* < bpf64_num_possible_cpus() */
+u32 bpf64_num_possible_cpus(void);	/* what percpu values are sized by */
+u64 bpf64_current_pid_tgid(void);	/* tgid << 32 | pid, as Linux */
+u64 bpf64_current_uid_gid(void);	/* gid << 32 | uid */
+void bpf64_current_comm(char *buf, u32 size);	/* NUL-terminated */
+
+/*
+ * The caller's memory, as bpf() reaches it: 0 or -EFAULT.  The hosted home
+ * shares one address space with its caller and refuses only addresses in
+ * the first page; the kernel home uses copy_{from,to}_user.
+ */
+int bpf64_copy_from_user(void *dst, u64 src, size_t n);
+int bpf64_copy_to_user(u64 dst, const void *src, size_t n);
+/* A NUL-terminated string of at most @size bytes with the NUL; the length
+ * without it, -EFAULT, or -E2BIG if no NUL came within @size.
+ */
+long bpf64_strncpy_from_user(char *dst, u64 src, size_t size);
+
+/*
+ * Reads that cannot fault the host whatever the address: 0 or -EFAULT, and
+ * on failure @dst is zeroed, as bpf_probe_read_{kernel,user} do.  The _str
+ * forms copy up to the NUL and return the length with it.
+ */
+long bpf64_probe_read_kernel(void *dst, u32 size, u64 src);
+long bpf64_probe_read_user(void *dst, u32 size, u64 src);
+long bpf64_probe_read_kernel_str(void *dst, u32 size, u64 src);
+long bpf64_probe_read_user_str(void *dst, u32 size, u64 src);
 
 #endif /* _LINUX_BPF64_PLATFORM_H */

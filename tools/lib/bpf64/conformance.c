@@ -17,19 +17,19 @@ static u64 conformance_unwind(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 	return r1;
 }
 
-static const struct bpf64_helper conformance_helpers[] = {
-	[5] = { "unwind", conformance_unwind },
+static const struct bpf64_func_proto conformance_unwind_proto = {
+	.func = conformance_unwind,
+	.name = "unwind",
+	.arg_type = { BPF64_ARG_ANYTHING },
 };
 
-static const struct bpf64_helper *conformance_get_helper(u32 id)
+static const struct bpf64_func_proto *
+conformance_get_func_proto(u32 id, const struct bpf64_prog *prog)
 {
-	if (id >= sizeof(conformance_helpers) / sizeof(conformance_helpers[0]) ||
-	    !conformance_helpers[id].fn)
-		return NULL;
-	return &conformance_helpers[id];
+	return id == 5 ? &conformance_unwind_proto : NULL;
 }
 
 const struct bpf64_prog_ops bpf64_conformance_ops = {
 	.name = "conformance",
-	.get_helper = conformance_get_helper,
+	.get_func_proto = conformance_get_func_proto,
 };

@@ -264,14 +264,15 @@ static double now_ns(void)
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
-static const struct bpf64_helper *no_helper(__u32 id)
+static const struct bpf64_func_proto *no_helper(__u32 id,
+						 const struct bpf64_prog *prog)
 {
 	return NULL;
 }
 
 static const struct bpf64_prog_ops bench_ops = {
 	.name = "bench",
-	.get_helper = no_helper,
+	.get_func_proto = no_helper,
 };
 
 struct result {

@@ -70,14 +70,15 @@ static struct {
 } totals;
 
 /* Programs that never call a helper need a type that offers none. */
-static const struct bpf64_helper *no_helper(__u32 id)
+static const struct bpf64_func_proto *no_helper(__u32 id,
+						 const struct bpf64_prog *prog)
 {
 	return NULL;
 }
 
 static const struct bpf64_prog_ops difftest_ops = {
 	.name = "difftest",
-	.get_helper = no_helper,
+	.get_func_proto = no_helper,
 };
 
 /* ---- instruction-form coverage of the generator ---- */
