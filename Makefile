@@ -58,7 +58,28 @@ $(O)/tests/%: tools/testing/selftests/bpf/%.c $(O)/libbpf64.a
 	$(CC) $(CFLAGS) -Itools/testing/selftests/bpf $(LDFLAGS) -o $@ $< \
 		$(O)/libbpf64.a $(LDLIBS)
 
-tests: all $(TESTS) $(BENCHES)
+# BPF programs the tests load, compiled by clang for each -mcpu they need:
+# build/progs/NAME.o (-mcpu=v3) and build/progs/NAME.vN.o (-mcpu=vN).
+BPF_CLANG ?= clang-19
+BPF_CFLAGS := -target bpf -O2 -g -Wall -Werror -Itools/testing/selftests/bpf/progs
+PROG_SRCS := $(wildcard tools/testing/selftests/bpf/progs/*.c)
+PROG_OBJS := $(foreach v,1 2 3 4,$(patsubst tools/testing/selftests/bpf/progs/%.c,$(O)/progs/%.v$(v).o,$(PROG_SRCS))) \
+	     $(patsubst tools/testing/selftests/bpf/progs/%.c,$(O)/progs/%.o,$(PROG_SRCS))
+
+$(O)/progs/%.o: tools/testing/selftests/bpf/progs/%.c
+	@mkdir -p $(dir $@)
+	$(BPF_CLANG) $(BPF_CFLAGS) -mcpu=v3 -c $< -o $@
+
+define bpf_prog_cpu_rule
+$(O)/progs/%.v$(1).o: tools/testing/selftests/bpf/progs/%.c
+	@mkdir -p $$(dir $$@)
+	$$(BPF_CLANG) $$(BPF_CFLAGS) -mcpu=v$(1) -c $$< -o $$@
+endef
+$(foreach v,1 2 3 4,$(eval $(call bpf_prog_cpu_rule,$(v))))
+
+progs: $(PROG_OBJS)
+
+tests: all $(TESTS) $(BENCHES) progs
 
 check:
 	scripts/check.sh
@@ -74,5 +95,5 @@ fuzz: tests
 clean:
 	rm -rf build build-*
 
-.PHONY: all tests check bench fuzz clean
+.PHONY: all tests progs check bench fuzz clean
 -include $(LIB_OBJS:.o=.d) $(TOOL_OBJS:.o=.d)
