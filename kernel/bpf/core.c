@@ -4,6 +4,22 @@
 #include <linux/bpf64/prog.h>
 #include "interp.h"
 
+/* Maps and BTF come only through BPF_PROG_LOAD, never to a raw program. */
+static int check_no_pseudo_ldimm64(const struct bpf_insn *insns, u32 len,
+				   struct bpf64_log *log)
+{
+	u32 i;
+
+	for (i = 0; i < len; i++) {
+		if (bpf64_is_ldimm64(&insns[i]) && insns[i].src_reg) {
+			bpf64_log(log, "insn %u: ld_imm64 pseudo source %u needs maps or BTF, which a raw program has none of\n",
+				  i, insns[i].src_reg);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 int bpf64_prog_create(struct bpf64_prog **progp, const struct bpf_insn *insns,
 		      u32 len, const struct bpf64_prog_ops *ops,
 		      struct bpf64_log *log)
@@ -13,6 +29,9 @@ int bpf64_prog_create(struct bpf64_prog **progp, const struct bpf_insn *insns,
 
 	*progp = NULL;
 	err = bpf64_check_insns(insns, len, log);
+	if (err)
+		return err;
+	err = check_no_pseudo_ldimm64(insns, len, log);
 	if (err)
 		return err;
 	prog = bpf64_zalloc(sizeof(*prog));

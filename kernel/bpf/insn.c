@@ -151,9 +151,8 @@ static int check_fields(const struct bpf_insn *insn, char *why, size_t sz)
 		if (BPF_MODE(insn->code) == BPF_IMM) {
 			if (insn->off)
 				return reject(why, sz, "BPF_LD_IMM64 uses reserved fields");
-			if (insn->src_reg)
-				return reject(why, sz, "ld_imm64 pseudo source %u needs maps or BTF, which this program has none of",
-					      insn->src_reg);
+			if (insn->src_reg > BPF_PSEUDO_MAP_IDX_VALUE)
+				return reject(why, sz, "unrecognized bpf_ld_imm64 insn");
 			return 0;
 		}
 		if (insn->dst_reg || insn->off ||

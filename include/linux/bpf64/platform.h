@@ -65,6 +65,7 @@ typedef __s64 s64;
 /* The same prototypes as the C library's; only the declarations live here. */
 void *memcpy(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
@@ -73,6 +74,11 @@ int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 
 #endif /* __KERNEL__ */
+
+/* Linux's kernel-internal "operation not supported" (bpf() returns it). */
+#ifndef ENOTSUPP
+#define ENOTSUPP	524
+#endif
 
 /* Opcodes newer than the oldest UAPI header we build against (Linux 6.1). */
 #ifndef BPF_MEMSX

@@ -1,0 +1,368 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * BPF_PROG_LOAD: from the caller's attr to a program behind an fd.
+ *
+ * The stages, in Linux's order: the attr (flags, size, type, log), the
+ * copies (instructions, license, name), the structural check, map
+ * references of LD_IMM64 resolved to map pointers, helper calls checked
+ * against the type's prototypes and the license, context accesses
+ * rewritten to the type's internal layout, and the interpreter's threaded
+ * code prepared.  No verifier exists yet (issue 4): every program runs in
+ * the interpreter's checked mode, which validates each memory access and
+ * each helper argument as it happens.
+ */
+#include <linux/bpf64/ctx_rewrite.h>
+#include <linux/bpf64/insn.h>
+#include <linux/bpf64/syscall.h>
+#include "objects.h"
+#include "prog_load.h"
+
+#define BPF64_LICENSE_LEN	128
+
+#define PROG_LOAD_FLAGS	(BPF_F_STRICT_ALIGNMENT | BPF_F_ANY_ALIGNMENT | \
+			 BPF_F_TEST_RND_HI32 | BPF_F_TEST_STATE_FREQ | \
+			 BPF_F_SLEEPABLE | BPF_F_XDP_HAS_FRAGS)
+
+/* The licenses Linux's license_is_gpl_compatible() accepts. */
+static bool license_is_gpl(const char *license)
+{
+	static const char *const gpl[] = {
+		"GPL", "GPL v2", "GPL and additional rights", "Dual BSD/GPL",
+		"Dual MIT/GPL", "Dual MPL/GPL",
+	};
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(gpl); i++)
+		if (!strcmp(license, gpl[i]))
+			return true;
+	return false;
+}
+
+/* Linux's bpf_verifier_log_attr_valid(). */
+static int log_attr_check(const union bpf_attr *attr)
+{
+	if (!!attr->log_buf != !!attr->log_size)
+		return -EINVAL;
+	if (attr->log_buf && !attr->log_level)
+		return -EINVAL;
+	if (attr->log_level & ~15U)
+		return -EINVAL;
+	if (attr->log_size > (~0U >> 2))
+		return -EINVAL;
+	return 0;
+}
+
+/* ---- maps referenced by LD_IMM64 ---- */
+
+static int add_used_map(struct bpf64_prog *prog, struct bpf64_map *map)
+{
+	struct bpf64_map **n;
+	u32 i;
+
+	for (i = 0; i < prog->nr_used_maps; i++) {
+		if (prog->used_maps[i] == map) {
+			bpf64_map_put(map);	/* already held */
+			return 0;
+		}
+	}
+	n = bpf64_zalloc_array(prog->nr_used_maps + 1, sizeof(*n));
+	if (!n) {
+		bpf64_map_put(map);
+		return -ENOMEM;
+	}
+	if (prog->nr_used_maps)
+		memcpy(n, prog->used_maps, prog->nr_used_maps * sizeof(*n));
+	bpf64_free(prog->used_maps);
+	prog->used_maps = n;
+	prog->used_maps[prog->nr_used_maps++] = map;
+	return 0;
+}
+
+/* A tail call map takes the type of the first program that uses it. */
+static int check_prog_array_owner(struct bpf64_prog *prog,
+				  struct bpf64_map *map, u32 idx,
+				  struct bpf64_log *log)
+{
+	if (map->map_type != BPF_MAP_TYPE_PROG_ARRAY)
+		return 0;
+	if (!bpf64_atomic_cmpxchg32(&map->owner_prog_type, 0, prog->type) ||
+	    map->owner_prog_type == prog->type)
+		return 0;
+	bpf64_log(log, "insn %u: tail_call map of another program type\n", idx);
+	return -EINVAL;
+}
+
+static int resolve_ld_imm64(struct bpf64_prog *prog, u32 i,
+			    struct bpf64_log *log)
+{
+	struct bpf_insn *insn = &prog->insns[i];
+	struct bpf64_map *map;
+	u64 addr;
+	int err;
+
+	if (insn->src_reg != BPF_PSEUDO_MAP_FD &&
+	    insn->src_reg != BPF_PSEUDO_MAP_VALUE) {
+		bpf64_log(log, "insn %u: unsupported ld_imm64 source %u (no BTF or fd_array here)\n",
+			  i, insn->src_reg);
+		return -EINVAL;
+	}
+	map = bpf64_map_get_by_fd(insn->imm, &err);
+	if (!map) {
+		bpf64_log(log, "fd %d is not pointing to valid bpf_map\n",
+			  insn->imm);
+		return -EBADF;
+	}
+	err = check_prog_array_owner(prog, map, i, log);
+	if (err) {
+		bpf64_map_put(map);
+		return err;
+	}
+	if (insn->src_reg == BPF_PSEUDO_MAP_FD) {
+		if (insn[1].imm) {
+			bpf64_log(log, "insn %u: ld_imm64 of map fd with a non-zero second imm\n",
+				  i);
+			bpf64_map_put(map);
+			return -EINVAL;
+		}
+		addr = (unsigned long)map;
+	} else {
+		err = map->ops->map_direct_value_addr ?
+		      map->ops->map_direct_value_addr(map, &addr, insn[1].imm) :
+		      -EINVAL;
+		if (err) {
+			bpf64_log(log, "direct value offset of %u is not allowed\n",
+				  (u32)insn[1].imm);
+			bpf64_map_put(map);
+			return err;
+		}
+	}
+	insn[0].imm = (u32)addr;
+	insn[1].imm = addr >> 32;
+	return add_used_map(prog, map);
+}
+
+static int resolve_maps(struct bpf64_prog *prog, struct bpf64_log *log)
+{
+	u32 i;
+	int err;
+
+	for (i = 0; i < prog->len; i++) {
+		if (!bpf64_is_ldimm64(&prog->insns[i]))
+			continue;
+		if (prog->insns[i].src_reg) {
+			err = resolve_ld_imm64(prog, i, log);
+			if (err)
+				return err;
+		}
+		i++;
+	}
+	return 0;
+}
+
+/* ---- helper calls ---- */
+
+static int check_helper_calls(const struct bpf64_prog *prog,
+			      struct bpf64_log *log)
+{
+	const struct bpf64_func_proto *fn;
+	const char *name;
+	u32 i;
+
+	for (i = 0; i < prog->len; i++) {
+		const struct bpf_insn *insn = &prog->insns[i];
+
+		if (insn->code != (BPF_JMP | BPF_CALL) || insn->src_reg)
+			continue;
+		name = bpf64_func_name(insn->imm);
+		if (!name) {
+			bpf64_log(log, "insn %u: invalid func unknown#%d\n", i,
+				  insn->imm);
+			return -EINVAL;
+		}
+		fn = prog->ops->get_func_proto(insn->imm, prog);
+		if (!fn) {
+			bpf64_log(log, "insn %u: program of this type cannot use helper %s#%d\n",
+				  i, name, insn->imm);
+			return -EINVAL;
+		}
+		if (fn->gpl_only && !prog->gpl_compatible) {
+			bpf64_log(log, "insn %u: cannot call GPL-restricted function from non-GPL compatible program\n",
+				  i);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int check_ld_abs(const struct bpf64_prog *prog, struct bpf64_log *log)
+{
+	u32 i;
+
+	for (i = 0; i < prog->len; i++) {
+		u8 mode = BPF_MODE(prog->insns[i].code);
+
+		if (BPF_CLASS(prog->insns[i].code) == BPF_LD &&
+		    (mode == BPF_ABS || mode == BPF_IND) &&
+		    !prog->ops->has_ld_abs) {
+			bpf64_log(log, "insn %u: BPF_LD_[ABS|IND] instructions not allowed for this program type\n",
+				  i);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* ---- the stages ---- */
+
+static int copy_prog_in(struct bpf64_prog *prog, const union bpf_attr *attr)
+{
+	char license[BPF64_LICENSE_LEN];
+	long n;
+
+	prog->insns = bpf64_zalloc_array(attr->insn_cnt, sizeof(struct bpf_insn));
+	if (!prog->insns)
+		return -ENOMEM;
+	prog->len = attr->insn_cnt;
+	prog->orig_len = attr->insn_cnt;
+	if (bpf64_copy_from_user(prog->insns, attr->insns,
+				 (size_t)attr->insn_cnt * sizeof(struct bpf_insn)))
+		return -EFAULT;
+	n = bpf64_strncpy_from_user(license, attr->license, sizeof(license));
+	if (n == -EFAULT)
+		return -EFAULT;
+	license[sizeof(license) - 1] = 0;
+	prog->gpl_compatible = license_is_gpl(license);
+	return bpf64_obj_name_cpy(prog->name, attr->prog_name,
+				  sizeof(attr->prog_name));
+}
+
+static int check_and_prepare(struct bpf64_prog *prog, struct bpf64_log *log)
+{
+	int err;
+
+	err = bpf64_check_insns(prog->insns, prog->len, log);
+	if (!err)
+		err = check_ld_abs(prog, log);
+	if (!err)
+		err = resolve_maps(prog, log);
+	if (!err)
+		err = check_helper_calls(prog, log);
+	if (!err)
+		err = bpf64_rewrite_ctx(prog, log);
+	if (!err)
+		err = bpf64_interp_prepare(prog, BPF64_RUN_CHECKED, log);
+	return err;
+}
+
+/* The log goes back NUL-terminated; a cut log fails the load (-ENOSPC). */
+static int log_finish(const union bpf_attr *attr, struct bpf64_log *log)
+{
+	if (!attr->log_buf)
+		return 0;
+	if (bpf64_copy_to_user(attr->log_buf, log->buf, log->len + 1))
+		return -EFAULT;
+	return log->truncated ? -ENOSPC : 0;
+}
+
+int bpf64_prog_load(union bpf_attr *attr)
+{
+	const struct bpf64_prog_ops *ops;
+	struct bpf64_log log = { };
+	struct bpf64_prog *prog;
+	int err, lerr, fd;
+
+	if (attr->prog_flags & ~PROG_LOAD_FLAGS)
+		return -EINVAL;
+	if (!attr->insn_cnt || attr->insn_cnt > BPF64_MAX_INSNS)
+		return -E2BIG;
+	ops = bpf64_prog_type_ops(attr->prog_type);
+	if (!ops)
+		return -EINVAL;
+	if (attr->attach_btf_id || attr->attach_prog_fd || attr->prog_ifindex ||
+	    attr->func_info_cnt || attr->line_info_cnt || attr->fd_array ||
+	    attr->core_relo_cnt)
+		return -EINVAL;		/* BTF, offload: not here */
+	err = log_attr_check(attr);
+	if (err)
+		return err;
+	if (attr->log_buf) {
+		log.size = attr->log_size;
+		log.level = attr->log_level;
+		log.buf = bpf64_zalloc(log.size + 1);
+		if (!log.buf)
+			return -ENOMEM;
+	}
+
+	err = -ENOMEM;
+	prog = bpf64_zalloc(sizeof(*prog));
+	if (!prog)
+		goto out_log;
+	prog->refcnt = 1;
+	prog->ops = ops;
+	prog->type = attr->prog_type;
+	prog->expected_attach_type = attr->expected_attach_type;
+	prog->load_time = bpf64_ktime_get_boot_ns();
+	err = copy_prog_in(prog, attr);
+	if (!err)
+		err = check_and_prepare(prog, &log);
+	lerr = log_finish(attr, &log);
+	if (!err)
+		err = lerr;
+	if (!err)
+		err = bpf64_prog_alloc_id(prog);
+	if (err) {
+		bpf64_prog_put(prog);
+		goto out_log;
+	}
+	fd = bpf64_fd_install(BPF64_OBJ_PROG, prog, 0);
+	if (fd < 0)
+		bpf64_prog_put(prog);
+	err = fd;
+out_log:
+	bpf64_free(log.buf);
+	return err;
+}
+
+/*
+ * The program as rewritten, for OBJ_GET_INFO_BY_FD: map pointers become
+ * map ids again, as Linux's dump shows them.
+ */
+int bpf64_prog_dump_xlated(const struct bpf64_prog *prog, u64 ubuf, u32 ulen)
+{
+	u32 n = min(ulen / (u32)sizeof(struct bpf_insn), prog->len), i;
+	struct bpf_insn *dump;
+	int err = 0;
+
+	dump = bpf64_zalloc_array(n, sizeof(*dump));
+	if (!dump)
+		return -ENOMEM;
+	memcpy(dump, prog->insns, n * sizeof(*dump));
+	for (i = 0; i + 1 < n; i++) {
+		if (!bpf64_is_ldimm64(&dump[i]))
+			continue;
+		if (dump[i].src_reg == BPF_PSEUDO_MAP_FD ||
+		    dump[i].src_reg == BPF_PSEUDO_MAP_VALUE) {
+			u64 addr = (u32)dump[i].imm | (u64)(u32)dump[i + 1].imm << 32;
+			u32 m;
+
+			for (m = 0; m < prog->nr_used_maps; m++) {
+				const struct bpf64_map *map = prog->used_maps[m];
+				u64 base = 0;
+
+				if (addr == (unsigned long)map ||
+				    (map->ops->map_direct_value_addr &&
+				     !map->ops->map_direct_value_addr(map, &base, 0) &&
+				     addr - base < map->value_size)) {
+					dump[i].imm = map->id;
+					dump[i + 1].imm = base ? addr - base : 0;
+					break;
+				}
+			}
+		}
+		i++;
+	}
+	if (bpf64_copy_to_user(ubuf, dump, n * sizeof(*dump)))
+		err = -EFAULT;
+	bpf64_free(dump);
+	return err;
+}
