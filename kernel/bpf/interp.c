@@ -4,7 +4,9 @@
  * handler (computed goto).  The loop itself is kernel/bpf/interp_loop.h,
  * instantiated here as a trusted and a checked variant.
  */
+#include <linux/bpf64/helpers.h>
 #include <linux/bpf64/insn.h>
+#include <linux/bpf64/map.h>
 #include <linux/bpf64/prog.h>
 #include "interp.h"
 
@@ -99,9 +101,25 @@ static bool addr_within(u64 addr, u32 size, u64 start, u64 len)
 	return len >= size && addr - start <= len - size;
 }
 
-/* Checked mode: is [addr, addr + size) inside a live stack or a region? */
-static bool mem_ok(struct interp_run *ir, const struct bpf64_iinsn *ii,
-		   u64 addr, u32 size, bool write)
+static bool in_regions(const struct bpf64_region *r, u32 nr, u64 addr,
+		       u32 size, bool write)
+{
+	u32 i;
+
+	for (i = 0; i < nr; i++)
+		if (r[i].size && addr_within(addr, size, r[i].start, r[i].size) &&
+		    (!write || r[i].writable))
+			return true;
+	return false;
+}
+
+/*
+ * Checked mode: is [addr, addr + size) inside a live stack, a region of the
+ * run, a map value or ringbuf record the program was handed, or failing
+ * those any value a live map hands out?
+ */
+static bool mem_allowed(const struct interp_run *ir, u64 addr, u32 size,
+			bool write)
 {
 	const struct bpf64_run *run = ir->run;
 	u32 i;
@@ -109,13 +127,21 @@ static bool mem_ok(struct interp_run *ir, const struct bpf64_iinsn *ii,
 	for (i = 0; i <= ir->depth; i++)
 		if (addr_within(addr, size, ir->stack_lo[i], BPF64_MAX_STACK))
 			return true;
-	for (i = 0; i < run->nr_regions && i < BPF64_RUN_MAX_REGIONS; i++) {
-		const struct bpf64_region *r = &run->regions[i];
+	return in_regions(run->regions, min(run->nr_regions,
+					    (u32)BPF64_RUN_MAX_REGIONS),
+			  addr, size, write) ||
+	       in_regions(run->windows, BPF64_RUN_MAX_WINDOWS, addr, size,
+			  write) ||
+	       in_regions(run->allocs, BPF64_RUN_MAX_ALLOCS, addr, size,
+			  write) ||
+	       bpf64_map_mem_ok(addr, size, write);
+}
 
-		if (addr_within(addr, size, r->start, r->size) &&
-		    (!write || r->writable))
-			return true;
-	}
+static bool mem_ok(struct interp_run *ir, const struct bpf64_iinsn *ii,
+		   u64 addr, u32 size, bool write)
+{
+	if (mem_allowed(ir, addr, size, write))
+		return true;
 	return fault_mem(ir, ii, addr, size, write, false);
 }
 
@@ -126,6 +152,179 @@ static bool atomic_ok(struct interp_run *ir, const struct bpf64_iinsn *ii,
 	if (addr & (size - 1))
 		return fault_mem(ir, ii, addr, size, true, true);
 	return mem_ok(ir, ii, addr, size, true);
+}
+
+/* ---- checked helper calls: the prototype's promises, at run time ---- */
+
+static bool bad_arg(struct interp_run *ir, const struct bpf64_iinsn *ii,
+		    u32 arg, const char *why)
+{
+	fault(ir, ii, -EINVAL);
+	ir->run->fault.addr = arg + 1;
+	ir->run->fault.why = why;
+	return false;
+}
+
+static bool is_used_map(const struct bpf64_prog *prog, u64 p)
+{
+	u32 i;
+
+	for (i = 0; prog && i < prog->nr_used_maps; i++)
+		if ((unsigned long)prog->used_maps[i] == p)
+			return true;
+	return false;
+}
+
+static struct bpf64_region *find_alloc(struct bpf64_run *run, u64 addr)
+{
+	u32 i;
+
+	for (i = 0; i < BPF64_RUN_MAX_ALLOCS; i++)
+		if (run->allocs[i].size && run->allocs[i].start == addr)
+			return &run->allocs[i];
+	return NULL;
+}
+
+/* Check one argument; @map is the map argument seen so far. */
+static bool check_arg(struct interp_run *ir, const struct bpf64_iinsn *ii,
+		      const struct bpf64_func_proto *fn, u32 arg,
+		      const u64 *args, struct bpf64_map **map)
+{
+	u64 v = args[arg];
+	u8 next = arg < 4 ? fn->arg_type[arg + 1] : BPF64_ARG_DONTCARE;
+
+	switch (fn->arg_type[arg]) {
+	case BPF64_ARG_CONST_MAP_PTR:
+		if (!is_used_map(ir->img->prog, v) && !bpf64_map_ptr_valid(v))
+			return bad_arg(ir, ii, arg, "not a map");
+		*map = (struct bpf64_map *)(unsigned long)v;
+		return true;
+	case BPF64_ARG_PTR_TO_MAP_KEY:
+		if (!*map || !mem_allowed(ir, v, (*map)->key_size, false))
+			return bad_arg(ir, ii, arg, "not a readable key of the map's key_size");
+		return true;
+	case BPF64_ARG_PTR_TO_MAP_VALUE:
+		if (!*map || !mem_allowed(ir, v, (*map)->value_size, false))
+			return bad_arg(ir, ii, arg, "not a readable value of the map's value_size");
+		return true;
+	case BPF64_ARG_PTR_TO_MEM:
+	case BPF64_ARG_PTR_TO_UNINIT_MEM:
+		if (arg == 4 || (next != BPF64_ARG_CONST_SIZE &&
+				 next != BPF64_ARG_CONST_SIZE_OR_ZERO))
+			return bad_arg(ir, ii, arg, "memory without a size");
+		if (!args[arg + 1])
+			return next == BPF64_ARG_CONST_SIZE_OR_ZERO ||
+			       bad_arg(ir, ii, arg + 1, "zero size");
+		if (args[arg + 1] > (u32)-1 ||
+		    !mem_allowed(ir, v, args[arg + 1],
+				 fn->arg_type[arg] == BPF64_ARG_PTR_TO_UNINIT_MEM))
+			return bad_arg(ir, ii, arg, "memory the program may not touch");
+		return true;
+	case BPF64_ARG_PTR_TO_CTX:
+		if (v != ir->run->ctx)
+			return bad_arg(ir, ii, arg, "not the program's context");
+		return true;
+	case BPF64_ARG_PTR_TO_ALLOC_MEM:
+		if (!find_alloc(ir->run, v))
+			return bad_arg(ir, ii, arg, "not a live ringbuf record");
+		return true;
+	}
+	return true;	/* scalars and sizes checked with their memory */
+}
+
+static bool is_map_of_maps(const struct bpf64_map *map)
+{
+	return map->map_type == BPF_MAP_TYPE_ARRAY_OF_MAPS ||
+	       map->map_type == BPF_MAP_TYPE_HASH_OF_MAPS;
+}
+
+/* What the helper returned becomes memory the program may touch. */
+static void grant_ret(struct interp_run *ir, const struct bpf64_func_proto *fn,
+		      const u64 *args, struct bpf64_map *map, u64 r0)
+{
+	struct bpf64_run *run = ir->run;
+	struct bpf64_region *slot;
+
+	if (!r0)
+		return;
+	if (fn->ret_type == BPF64_RET_PTR_TO_MAP_VALUE_OR_NULL && map &&
+	    !is_map_of_maps(map)) {
+		slot = &run->windows[run->next_window++ % BPF64_RUN_MAX_WINDOWS];
+		*slot = (struct bpf64_region){
+			.start = r0, .size = map->value_size,
+			.writable = !(map->map_flags & BPF_F_RDONLY_PROG),
+		};
+	} else if (fn->ret_type == BPF64_RET_PTR_TO_ALLOC_MEM_OR_NULL) {
+		slot = find_alloc(run, 0);
+		if (slot)
+			*slot = (struct bpf64_region){ r0, args[1], true };
+	}
+}
+
+static bool call_checked(struct interp_run *ir, const struct bpf64_iinsn *ii,
+			 u64 *regs)
+{
+	const struct bpf64_func_proto *fn = ir->img->protos[ii->imm];
+	struct bpf64_map *map = NULL;
+	struct bpf64_region *rec = NULL;
+	u32 i;
+
+	for (i = 0; i < 5; i++) {
+		if (!check_arg(ir, ii, fn, i, &regs[BPF_REG_1], &map))
+			return false;
+		if (fn->arg_type[i] == BPF64_ARG_PTR_TO_ALLOC_MEM)
+			rec = find_alloc(ir->run, regs[BPF_REG_1 + i]);
+	}
+	if (fn->ret_type == BPF64_RET_PTR_TO_ALLOC_MEM_OR_NULL &&
+	    !find_alloc(ir->run, 0)) {
+		fault(ir, ii, -ENOSPC);
+		ir->run->fault.why = "too many ringbuf records held at once";
+		return false;
+	}
+	regs[BPF_REG_0] = fn->func(regs[1], regs[2], regs[3], regs[4], regs[5]);
+	if (rec)
+		rec->size = 0;		/* released */
+	grant_ret(ir, fn, &regs[BPF_REG_1], map, regs[BPF_REG_0]);
+	return true;
+}
+
+/*
+ * bpf_tail_call(ctx, map, index): on success the program at @index runs in
+ * this frame in place of the current one and never comes back; otherwise
+ * execution goes on after the call.  At most BPF64_MAX_TAIL_CALL_CNT tail
+ * calls happen in one run, as in Linux.  The programs stay held until the
+ * run ends.
+ */
+static const struct bpf64_interp_image *
+tail_call_target(struct interp_run *ir, const struct bpf64_iinsn *ii,
+		 const u64 *regs)
+{
+	struct bpf64_run *run = ir->run;
+	struct bpf64_map *map;
+	struct bpf64_prog *prog;
+	u64 index = regs[BPF_REG_3];
+
+	map = (struct bpf64_map *)(unsigned long)regs[BPF_REG_2];
+	if (ir->img->mode == BPF64_RUN_CHECKED) {
+		if (regs[BPF_REG_1] != run->ctx)
+			return bad_arg(ir, ii, 0, "not the program's context"), NULL;
+		if ((!is_used_map(ir->img->prog, regs[BPF_REG_2]) &&
+		     !bpf64_map_ptr_valid(regs[BPF_REG_2])) ||
+		    map->map_type != BPF_MAP_TYPE_PROG_ARRAY)
+			return bad_arg(ir, ii, 1, "not a prog array"), NULL;
+	}
+	if ((u32)index >= map->max_entries ||
+	    run->tail_calls >= BPF64_MAX_TAIL_CALL_CNT)
+		return NULL;
+	prog = bpf64_prog_array_get(map, index);
+	if (!prog)
+		return NULL;
+	if (!prog->interp || prog->interp->mode != ir->img->mode) {
+		bpf64_prog_put(prog);
+		return NULL;
+	}
+	run->tail_progs[run->tail_calls++] = prog;
+	return prog->interp;
 }
 
 /* callx: the helper id is in dst (RFC 9669; Linux has no callx). */
@@ -390,6 +589,7 @@ static int bind_helper(struct bpf64_interp_image *img, u32 i, s32 *imm,
 		return -EINVAL;
 	}
 	img->helpers[*nr_bound] = h->func;
+	img->protos[*nr_bound] = h;
 	*imm = (*nr_bound)++;
 	return 0;
 }
@@ -399,6 +599,7 @@ void bpf64_interp_image_free(struct bpf64_interp_image *img)
 	if (!img)
 		return;
 	bpf64_free(img->helpers);
+	bpf64_free(img->protos);
 	bpf64_free(img);
 }
 
@@ -431,6 +632,8 @@ static int decode_image(struct bpf64_interp_image *img,
 			return -EINVAL;
 		}
 		if (op == OP_CALL_HELPER) {
+			if (insn->imm == BPF_FUNC_tail_call)
+				op = OP_TAIL_CALL;
 			err = bind_helper(img, i, &imm, &nr_bound, log);
 			if (err)
 				return err;
@@ -464,7 +667,10 @@ int bpf64_interp_prepare(struct bpf64_prog *prog, enum bpf64_run_mode mode,
 	img->prog = prog;
 	if (nr_calls) {
 		img->helpers = bpf64_zalloc_array(nr_calls, sizeof(*img->helpers));
-		if (!img->helpers) {
+		img->protos = bpf64_zalloc_array(nr_calls, sizeof(*img->protos));
+		if (!img->helpers || !img->protos) {
+			bpf64_free(img->helpers);
+			bpf64_free(img->protos);
 			bpf64_free(img);
 			return -ENOMEM;
 		}
@@ -479,6 +685,52 @@ int bpf64_interp_prepare(struct bpf64_prog *prog, enum bpf64_run_mode mode,
 	return 0;
 }
 
+/* Global data (.data, .rodata, .bss) is the program's from the start. */
+static void grant_global_data(const struct bpf64_prog *prog,
+			      struct bpf64_run *run)
+{
+	u32 i;
+
+	for (i = 0; i < prog->nr_used_maps; i++) {
+		const struct bpf64_map *map = prog->used_maps[i];
+		u64 addr;
+
+		if (!map->ops->map_direct_value_addr ||
+		    map->ops->map_direct_value_addr(map, &addr, 0))
+			continue;
+		run->windows[run->next_window++ % BPF64_RUN_MAX_WINDOWS] =
+			(struct bpf64_region){
+				.start = addr, .size = map->value_size,
+				.writable = !(map->map_flags & BPF_F_RDONLY_PROG),
+			};
+	}
+}
+
+/* A record reserved and never submitted: discard it, and say so. */
+static void check_released(struct interp_run *ir)
+{
+	struct bpf64_run *run = ir->run;
+	u32 i;
+
+	for (i = 0; i < BPF64_RUN_MAX_ALLOCS; i++) {
+		if (!run->allocs[i].size)
+			continue;
+		bpf64_ringbuf_discard_proto.func(run->allocs[i].start, 0, 0, 0, 0);
+		run->allocs[i].size = 0;
+		if (!run->fault.err) {
+			run->fault.err = -ENOSPC;
+			run->fault.insn = ir->img->len - 1;
+			run->fault.why = "a ringbuf record was neither submitted nor discarded";
+		}
+	}
+}
+
+static void run_end(struct bpf64_run *run)
+{
+	while (run->tail_calls)
+		bpf64_prog_put(run->tail_progs[--run->tail_calls]);
+}
+
 int bpf64_interp_run(const struct bpf64_prog *prog, struct bpf64_run *run,
 		     u64 *r0)
 {
@@ -488,15 +740,24 @@ int bpf64_interp_run(const struct bpf64_prog *prog, struct bpf64_run *run,
 
 	memset(&run->fault, 0, sizeof(run->fault));
 	run->executed = 0;
+	run->tail_calls = 0;
 	if (!img)
 		return -EINVAL;
 	if (img->mode == BPF64_RUN_TRUSTED) {
 		*r0 = interp_trusted(img->insns, run->args, &ir);
+		run_end(run);
 		return 0;
 	}
+	memset(run->windows, 0, sizeof(run->windows));
+	memset(run->allocs, 0, sizeof(run->allocs));
+	run->next_window = 0;
+	grant_global_data(prog, run);
 	ir.budget = budget;
 	*r0 = interp_checked(img->insns, run->args, &ir);
 	run->executed = budget - ir.budget;
+	if (!run->fault.err)
+		check_released(&ir);
+	run_end(run);
 	return run->fault.err;
 }
 
@@ -524,6 +785,13 @@ void bpf64_fault_log(const struct bpf64_fault *f, struct bpf64_log *log)
 	case -ENOENT:
 		bpf64_log(log, "insn %u: callx to unknown helper %llu\n",
 			  f->insn, (unsigned long long)f->addr);
+		break;
+	case -EINVAL:
+		bpf64_log(log, "insn %u: helper argument %llu: %s\n", f->insn,
+			  (unsigned long long)f->addr, f->why);
+		break;
+	case -ENOSPC:
+		bpf64_log(log, "insn %u: %s\n", f->insn, f->why);
 		break;
 	default:
 		bpf64_log(log, "insn %u: error %d\n", f->insn, f->err);

@@ -28,7 +28,8 @@ struct bpf64_interp_image {
 	u32 len;
 	const struct bpf64_prog_ops *ops;	/* callx resolves through it */
 	const struct bpf64_prog *prog;
-	bpf64_helper_fn *helpers;		/* CALL's imm indexes this */
+	bpf64_helper_fn *helpers;		/* CALL's imm indexes these */
+	const struct bpf64_func_proto **protos;	/* checked mode's arguments */
 	struct bpf64_iinsn insns[];
 };
 
@@ -51,7 +52,7 @@ void bpf64_interp_image_free(struct bpf64_interp_image *img);
 	F(NEG64) F(NEG32) F(NOP) F(ZEXT16) F(ZEXT32) \
 	F(BSWAP16) F(BSWAP32) F(BSWAP64) \
 	F(MOVSX64_8) F(MOVSX64_16) F(MOVSX64_32) F(MOVSX32_8) F(MOVSX32_16) \
-	F(JA) F(CALL_HELPER) F(CALL_LOCAL) F(CALLX) F(EXIT) \
+	F(JA) F(CALL_HELPER) F(CALL_LOCAL) F(CALLX) F(TAIL_CALL) F(EXIT) \
 	F(LDX_B) F(LDX_H) F(LDX_W) F(LDX_DW) F(LDXS_B) F(LDXS_H) F(LDXS_W) \
 	F(ST_B) F(ST_H) F(ST_W) F(ST_DW) F(STX_B) F(STX_H) F(STX_W) F(STX_DW) \
 	F(ATOMIC32_ADD) F(ATOMIC32_AND) F(ATOMIC32_OR) F(ATOMIC32_XOR) \

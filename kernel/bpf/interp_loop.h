@@ -188,9 +188,27 @@ static u64 INTERP_FN(const struct bpf64_iinsn *ii, const u64 *args,
 	L_JA: JUMP(IMM);
 
 	L_CALL_HELPER:
+#if INTERP_CHECKED
+		if (!call_checked(ir, ii, regs))
+			return 0;
+#else
 		regs[BPF_REG_0] = ir->img->helpers[IMM](regs[1], regs[2],
 							regs[3], regs[4], regs[5]);
+#endif
 		NEXT;
+	L_TAIL_CALL: {
+		const struct bpf64_interp_image *next;
+
+		next = tail_call_target(ir, ii, regs);
+		if (!next) {
+			if (INTERP_CHECKED && ir->stopped)
+				return 0;
+			NEXT;
+		}
+		ir->img = next;
+		ii = next->insns;
+		DISPATCH();
+	}
 	L_CALLX:
 		if (!call_indirect(ir, ii, regs))
 			return 0;

@@ -22,7 +22,5 @@ void *bpf64_fd_get(int fd, enum bpf64_obj_type type, u32 *mode, int *err);
 int bpf64_pin_add(const char *path, enum bpf64_obj_type type, void *obj);
 void *bpf64_pin_get(const char *path, enum bpf64_obj_type *type);
 
-/* Checked mode: is [addr, addr + size) in a value some live map handed out? */
-bool bpf64_map_mem_ok(u64 addr, u32 size, bool write);
 
 #endif /* _KERNEL_BPF_OBJECTS_H */

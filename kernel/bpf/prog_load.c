@@ -264,7 +264,7 @@ static int log_finish(const union bpf_attr *attr, struct bpf64_log *log)
 	return log->truncated ? -ENOSPC : 0;
 }
 
-int bpf64_prog_load(union bpf_attr *attr)
+int bpf64_sys_prog_load(union bpf_attr *attr)
 {
 	const struct bpf64_prog_ops *ops;
 	struct bpf64_log log = { };

@@ -5,7 +5,7 @@
 
 #include <linux/bpf64/prog.h>
 
-int bpf64_prog_load(union bpf_attr *attr);
+int bpf64_sys_prog_load(union bpf_attr *attr);
 int bpf64_prog_dump_xlated(const struct bpf64_prog *prog, u64 ubuf, u32 ulen);
 int bpf64_obj_name_cpy(char *dst, const char *src, u32 size);
 

@@ -130,7 +130,7 @@ static int map_create(union bpf_attr *attr)
 
 	if (attr->map_type < ARRAY_SIZE(map_types))
 		ops = map_types[attr->map_type];
-	if (!ops)
+	if (!ops || !ops->map_alloc)
 		return -EINVAL;
 	if (attr->map_extra || attr->btf_fd || attr->btf_key_type_id ||
 	    attr->btf_value_type_id || attr->btf_vmlinux_value_type_id ||
@@ -402,9 +402,8 @@ static int map_freeze(union bpf_attr *attr)
 	map = bpf64_fd_get(attr->map_fd, BPF64_OBJ_MAP, &mode, &err);
 	if (!map)
 		return err;
-	if (map->frozen)
-		err = -EBUSY;
-	else if (mode & BPF_F_RDONLY)
+	/* Frozen, a map is no longer writable from here: -EPERM, as Linux. */
+	if (map->frozen || (mode & BPF_F_RDONLY))
 		err = -EPERM;
 	else
 		map->frozen = true;
@@ -702,7 +701,7 @@ long bpf64_sys_bpf(int cmd, union bpf_attr *uattr, unsigned int size)
 	case BPF_MAP_FREEZE:
 		return map_freeze(&attr);
 	case BPF_PROG_LOAD:
-		return bpf64_prog_load(&attr);
+		return bpf64_sys_prog_load(&attr);
 	case BPF_PROG_TEST_RUN:
 		return prog_test_run(&attr, uattr);
 	case BPF_OBJ_PIN:

@@ -127,6 +127,14 @@ bool bpf64_map_meta_equal(const struct bpf64_map *meta,
 
 /* Is @p a live map?  The checked mode asks before a helper uses it. */
 bool bpf64_map_ptr_valid(u64 p);
+/* Is [addr, addr + size) in a value some live map handed out (map_mem_ok)? */
+bool bpf64_map_mem_ok(u64 addr, u32 size, bool write);
+
+/*
+ * Tail calls (kernel/bpf/arraymap.c): the program at @index of a PROG_ARRAY
+ * with a reference for the caller to put, or NULL.
+ */
+struct bpf64_prog *bpf64_prog_array_get(struct bpf64_map *map, u32 index);
 
 /* Ring buffers: the consumer side, for userspace (kernel/bpf/ringbuf.c). */
 struct bpf64_ringbuf_consumer;

@@ -126,6 +126,7 @@ struct bpf64_fault {
 	u32 size;		/* -EFAULT: access size in bytes */
 	bool write;		/* -EFAULT: a store */
 	bool misaligned;	/* -EFAULT: an atomic off its natural alignment */
+	const char *why;	/* -EINVAL, -ENOSPC: what was wrong */
 };
 
 struct bpf64_map;
@@ -185,6 +186,7 @@ struct bpf64_run {
 	u32 next_window;
 	struct bpf64_region allocs[BPF64_RUN_MAX_ALLOCS];
 	u32 tail_calls;
+	struct bpf64_prog *tail_progs[BPF64_MAX_TAIL_CALL_CNT];	/* held */
 	/* results */
 	u64 executed;		/* checked mode: instructions executed */
 	struct bpf64_fault fault;

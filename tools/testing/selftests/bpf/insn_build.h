@@ -69,6 +69,15 @@
 		       (__u32)(__u64)(IMM)),				\
 	BPF64_RAW_INSN(0, 0, 0, 0, (__u32)((__u64)(IMM) >> 32))
 
+/* dst = the map behind FD (BPF_PSEUDO_MAP_FD), resolved at load. */
+#define BPF64_LD_MAP_FD(DST, FD)					\
+	BPF64_RAW_INSN(BPF_LD | BPF_DW | BPF_IMM, DST, BPF_PSEUDO_MAP_FD, 0, FD), \
+	BPF64_RAW_INSN(0, 0, 0, 0, 0)
+/* dst = &value[OFF] of the array map behind FD (BPF_PSEUDO_MAP_VALUE). */
+#define BPF64_LD_MAP_VALUE(DST, FD, OFF)				\
+	BPF64_RAW_INSN(BPF_LD | BPF_DW | BPF_IMM, DST, BPF_PSEUDO_MAP_VALUE, 0, FD), \
+	BPF64_RAW_INSN(0, 0, 0, 0, OFF)
+
 /* Memory: SIZE is BPF_B, BPF_H, BPF_W or BPF_DW. */
 #define BPF64_LDX_MEM(SIZE, DST, SRC, OFF)				\
 	BPF64_RAW_INSN(BPF_LDX | BPF_SIZE(SIZE) | BPF_MEM, DST, SRC, OFF, 0)
