@@ -23,12 +23,11 @@
 
 #include <linux/bpf64/platform.h>
 
-/* Embedded in each element; 12 bytes. */
+/* Embedded in each element. */
 struct bpf64_lru_node {
 	u32 prev, next;		/* neighbours by index in the node array */
 	u16 cpu;		/* the list it belongs to */
 	u8 ref;			/* looked up since eviction last saw it */
-	u8 used;		/* on the used chain (else free) */
 };
 
 struct bpf64_lru_list {

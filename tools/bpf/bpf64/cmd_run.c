@@ -5,6 +5,8 @@
  *   bpf64 run FILE|- [--asm] [--mem HEX | --mem-file F] [--pkt-file F]
  *                    [--budget N] [--disasm [--kernel]]
  *
+ * An ELF object as the first argument goes to cmd_obj.c instead.
+ *
  * FILE holds raw 8-byte instructions, or assembly when it ends in .s/.asm or
  * with --asm.  The program sees r1 = a copy of the memory, r2 = its length.
  */
@@ -33,6 +35,7 @@ static int run_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: bpf64 run FILE|- [options]\n"
+		"       bpf64 run OBJ [options]   (an ELF object: bpf64 run OBJ --help)\n"
 		"  FILE            raw instructions, or assembly (.s, .asm, --asm)\n"
 		"  --asm           FILE is assembly in the conformance syntax\n"
 		"  --mem HEX       input memory (r1 = its address, r2 = its length)\n"
@@ -176,6 +179,8 @@ int cmd_run(int argc, char **argv)
 	int ret = 1;
 	u32 cnt;
 
+	if (argc > 1 && argv[1][0] != '-' && is_elf_file(argv[1]))
+		return cmd_run_object(argc, argv);
 	ret = parse_run_args(argc, argv, &a);
 	if (ret)
 		return ret > 0 ? 0 : 2;
