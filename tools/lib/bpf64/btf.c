@@ -210,7 +210,7 @@ int bpf64_btf_parse(const void *data, size_t size, struct bpf64_btf **btfp,
 		    char *err, size_t err_size)
 {
 	struct bpf64_btf *btf;
-	u32 start, len, id;
+	u32 start = 0, len = 0, id;
 	int ret;
 
 	*btfp = NULL;

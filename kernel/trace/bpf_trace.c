@@ -118,8 +118,8 @@ void bpf64_trace_clear(void)
  * pointer (kptr_restrict 0), whose key differs from the kernel's.
  */
 #define PRINTK_MAX_ARGS		3
-#define PRINTK_BUF_SIZE		1024	/* MAX_BPRINTF_BUF */
-#define PRINTK_BIN_SIZE		512	/* MAX_BPRINTF_BIN_ARGS */
+#define PRINTK_BUF_SIZE		1024U	/* MAX_BPRINTF_BUF */
+#define PRINTK_BIN_SIZE		512U	/* MAX_BPRINTF_BIN_ARGS */
 #define PRINTK_WIDTH_MAX	((1 << 23) - 1)	/* vsprintf's FIELD_WIDTH_MAX */
 
 /* The flags, as bits in the order of PRINTK_FLAG_CHARS. */
@@ -707,7 +707,8 @@ static bool kprobe_is_valid_access(int off, int size, bool write,
 				   const struct bpf64_prog *prog,
 				   struct bpf64_ctx_access *info)
 {
-	return off >= 0 && size > 0 && !write && off % size == 0 &&
+	return off >= 0 && off < (int)sizeof(struct bpf64_pt_regs) &&
+	       size > 0 && !write && off % size == 0 &&
 	       off + size <= (int)sizeof(struct bpf64_pt_regs);
 }
 
