@@ -53,7 +53,7 @@ bool bpf64_map_func_compatible(u32 map_type, u32 func_id)
 	return true;
 }
 
-static u64 map_lookup_elem(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+static u64 helper_map_lookup_elem(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 {
 	struct bpf64_map *map = (struct bpf64_map *)(unsigned long)r1;
 
@@ -64,7 +64,7 @@ static u64 map_lookup_elem(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 						(void *)(unsigned long)r2);
 }
 
-static u64 map_update_elem(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+static u64 helper_map_update_elem(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 {
 	struct bpf64_map *map = (struct bpf64_map *)(unsigned long)r1;
 
@@ -75,7 +75,7 @@ static u64 map_update_elem(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 					 (void *)(unsigned long)r3, r4);
 }
 
-static u64 map_delete_elem(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+static u64 helper_map_delete_elem(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 {
 	struct bpf64_map *map = (struct bpf64_map *)(unsigned long)r1;
 
@@ -86,14 +86,14 @@ static u64 map_delete_elem(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 }
 
 const struct bpf64_func_proto bpf64_map_lookup_elem_proto = {
-	.func		= map_lookup_elem,
+	.func		= helper_map_lookup_elem,
 	.name		= "bpf_map_lookup_elem",
 	.ret_type	= BPF64_RET_PTR_TO_MAP_VALUE_OR_NULL,
 	.arg_type	= { BPF64_ARG_CONST_MAP_PTR, BPF64_ARG_PTR_TO_MAP_KEY },
 };
 
 const struct bpf64_func_proto bpf64_map_update_elem_proto = {
-	.func		= map_update_elem,
+	.func		= helper_map_update_elem,
 	.name		= "bpf_map_update_elem",
 	.ret_type	= BPF64_RET_INTEGER,
 	.arg_type	= { BPF64_ARG_CONST_MAP_PTR, BPF64_ARG_PTR_TO_MAP_KEY,
@@ -101,63 +101,63 @@ const struct bpf64_func_proto bpf64_map_update_elem_proto = {
 };
 
 const struct bpf64_func_proto bpf64_map_delete_elem_proto = {
-	.func		= map_delete_elem,
+	.func		= helper_map_delete_elem,
 	.name		= "bpf_map_delete_elem",
 	.ret_type	= BPF64_RET_INTEGER,
 	.arg_type	= { BPF64_ARG_CONST_MAP_PTR, BPF64_ARG_PTR_TO_MAP_KEY },
 };
 
-static u64 ktime_get_ns(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+static u64 helper_ktime_get_ns(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 {
 	return bpf64_ktime_get_ns();
 }
 
-static u64 ktime_get_boot_ns(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+static u64 helper_ktime_get_boot_ns(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 {
 	return bpf64_ktime_get_boot_ns();
 }
 
-static u64 ktime_get_coarse_ns(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+static u64 helper_ktime_get_coarse_ns(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 {
 	return bpf64_ktime_get_coarse_ns();
 }
 
-static u64 get_prandom_u32(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+static u64 helper_get_prandom_u32(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 {
 	return bpf64_get_prandom_u32();
 }
 
-static u64 get_smp_processor_id(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+static u64 helper_get_smp_processor_id(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 {
 	return bpf64_smp_processor_id();
 }
 
 const struct bpf64_func_proto bpf64_ktime_get_ns_proto = {
-	.func		= ktime_get_ns,
+	.func		= helper_ktime_get_ns,
 	.name		= "bpf_ktime_get_ns",
 	.ret_type	= BPF64_RET_INTEGER,
 };
 
 const struct bpf64_func_proto bpf64_ktime_get_boot_ns_proto = {
-	.func		= ktime_get_boot_ns,
+	.func		= helper_ktime_get_boot_ns,
 	.name		= "bpf_ktime_get_boot_ns",
 	.ret_type	= BPF64_RET_INTEGER,
 };
 
 const struct bpf64_func_proto bpf64_ktime_get_coarse_ns_proto = {
-	.func		= ktime_get_coarse_ns,
+	.func		= helper_ktime_get_coarse_ns,
 	.name		= "bpf_ktime_get_coarse_ns",
 	.ret_type	= BPF64_RET_INTEGER,
 };
 
 const struct bpf64_func_proto bpf64_get_prandom_u32_proto = {
-	.func		= get_prandom_u32,
+	.func		= helper_get_prandom_u32,
 	.name		= "bpf_get_prandom_u32",
 	.ret_type	= BPF64_RET_INTEGER,
 };
 
 const struct bpf64_func_proto bpf64_get_smp_processor_id_proto = {
-	.func		= get_smp_processor_id,
+	.func		= helper_get_smp_processor_id,
 	.name		= "bpf_get_smp_processor_id",
 	.ret_type	= BPF64_RET_INTEGER,
 };
@@ -170,18 +170,18 @@ const struct bpf64_func_proto bpf64_tail_call_proto = {
 			    BPF64_ARG_ANYTHING },
 };
 
-static u64 get_current_pid_tgid(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+static u64 helper_get_current_pid_tgid(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 {
 	return bpf64_current_pid_tgid();
 }
 
-static u64 get_current_uid_gid(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+static u64 helper_get_current_uid_gid(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 {
 	return bpf64_current_uid_gid();
 }
 
 /* The name, NUL-padded to @size like strscpy_pad(). */
-static u64 get_current_comm(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+static u64 helper_get_current_comm(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 {
 	char *buf = (char *)(unsigned long)r1;
 
@@ -191,19 +191,19 @@ static u64 get_current_comm(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 }
 
 const struct bpf64_func_proto bpf64_get_current_pid_tgid_proto = {
-	.func		= get_current_pid_tgid,
+	.func		= helper_get_current_pid_tgid,
 	.name		= "bpf_get_current_pid_tgid",
 	.ret_type	= BPF64_RET_INTEGER,
 };
 
 const struct bpf64_func_proto bpf64_get_current_uid_gid_proto = {
-	.func		= get_current_uid_gid,
+	.func		= helper_get_current_uid_gid,
 	.name		= "bpf_get_current_uid_gid",
 	.ret_type	= BPF64_RET_INTEGER,
 };
 
 const struct bpf64_func_proto bpf64_get_current_comm_proto = {
-	.func		= get_current_comm,
+	.func		= helper_get_current_comm,
 	.name		= "bpf_get_current_comm",
 	.ret_type	= BPF64_RET_INTEGER,
 	.arg_type	= { BPF64_ARG_PTR_TO_UNINIT_MEM, BPF64_ARG_CONST_SIZE },

@@ -79,7 +79,7 @@ void *bpf64_test_data_in(const union bpf_attr *attr, u32 headroom,
 	return data;
 }
 
-static bool mem_is_zero(const u8 *p, u32 len)
+static bool tail_is_zero(const u8 *p, u32 len)
 {
 	while (len--)
 		if (*p++)
@@ -113,7 +113,7 @@ void *bpf64_test_ctx_in(const union bpf_attr *attr, u32 max_size, int *err)
 	}
 	if (bpf64_copy_from_user(ctx, attr->test.ctx_in, size))
 		*err = -EFAULT;
-	else if (size > max_size && !mem_is_zero(ctx + max_size, size - max_size))
+	else if (size > max_size && !tail_is_zero(ctx + max_size, size - max_size))
 		*err = -E2BIG;
 	if (*err) {
 		bpf64_free(ctx);

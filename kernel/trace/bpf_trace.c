@@ -11,10 +11,6 @@
 #include <linux/bpf64/helpers.h>
 #include <uapi/linux/bpf64.h>
 
-#ifndef ENOTSUPP
-#define ENOTSUPP	524	/* kernel-internal; not in the UAPI errno.h */
-#endif
-
 /*
  * The trace buffer: lines in a ring, the oldest dropped for new ones.  One
  * lock orders writers and readers.
@@ -26,11 +22,11 @@ static struct {
 	u32 head;		/* offset of the oldest byte */
 	u32 len;
 	char ring[TRACE_BUF_SIZE];
-} trace;
+} trace_buf;
 
 static char trace_at(u32 i)
 {
-	return trace.ring[(trace.head + i) % TRACE_BUF_SIZE];
+	return trace_buf.ring[(trace_buf.head + i) % TRACE_BUF_SIZE];
 }
 
 /* Bytes of the line at @from, its newline included. */
@@ -38,16 +34,16 @@ static u32 trace_line_len(u32 from)
 {
 	u32 i;
 
-	for (i = from; i < trace.len; i++)
+	for (i = from; i < trace_buf.len; i++)
 		if (trace_at(i) == '\n')
 			return i + 1 - from;
-	return trace.len - from;
+	return trace_buf.len - from;
 }
 
 static void trace_drop(u32 n)
 {
-	trace.head = (trace.head + n) % TRACE_BUF_SIZE;
-	trace.len -= n;
+	trace_buf.head = (trace_buf.head + n) % TRACE_BUF_SIZE;
+	trace_buf.len -= n;
 }
 
 static void trace_put(const char *s, u32 n)
@@ -55,8 +51,8 @@ static void trace_put(const char *s, u32 n)
 	u32 i;
 
 	for (i = 0; i < n; i++)
-		trace.ring[(trace.head + trace.len + i) % TRACE_BUF_SIZE] = s[i];
-	trace.len += n;
+		trace_buf.ring[(trace_buf.head + trace_buf.len + i) % TRACE_BUF_SIZE] = s[i];
+	trace_buf.len += n;
 }
 
 /* Append @msg as a line (lock held); @n is below TRACE_BUF_SIZE. */
@@ -64,7 +60,7 @@ static void trace_append(const char *msg, u32 n)
 {
 	u32 nl = !n || msg[n - 1] != '\n';
 
-	while (trace.len + n + nl > TRACE_BUF_SIZE)
+	while (trace_buf.len + n + nl > TRACE_BUF_SIZE)
 		trace_drop(trace_line_len(0));
 	trace_put(msg, n);
 	trace_put("\n", nl);
@@ -81,26 +77,26 @@ size_t bpf64_trace_read(char *buf, size_t size)
 
 	if (!size)
 		return 0;
-	flags = bpf64_spin_lock(&trace.lock);
-	while (n < trace.len && n + trace_line_len(n) <= size - 1)
+	flags = bpf64_spin_lock(&trace_buf.lock);
+	while (n < trace_buf.len && n + trace_line_len(n) <= size - 1)
 		n += trace_line_len(n);
 	if (!n)
-		n = min(trace.len, (u32)min(size - 1, (size_t)TRACE_BUF_SIZE));
+		n = min(trace_buf.len, (u32)min(size - 1, (size_t)TRACE_BUF_SIZE));
 	for (i = 0; i < n; i++)
 		buf[i] = trace_at(i);
 	buf[n] = 0;
 	trace_drop(n);
-	bpf64_spin_unlock(&trace.lock, flags);
+	bpf64_spin_unlock(&trace_buf.lock, flags);
 	return n;
 }
 
 void bpf64_trace_clear(void)
 {
-	unsigned long flags = bpf64_spin_lock(&trace.lock);
+	unsigned long flags = bpf64_spin_lock(&trace_buf.lock);
 
-	trace.head = 0;
-	trace.len = 0;
-	bpf64_spin_unlock(&trace.lock, flags);
+	trace_buf.head = 0;
+	trace_buf.len = 0;
+	bpf64_spin_unlock(&trace_buf.lock, flags);
 }
 
 /*
@@ -521,7 +517,7 @@ static int printk_format(struct printk_out *o, const char *fmt, u32 len,
 	return 0;
 }
 
-static u64 trace_printk(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+static u64 helper_trace_printk(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 {
 	static char out[PRINTK_BUF_SIZE], str[PRINTK_BIN_SIZE];
 	const char *fmt = (const char *)(unsigned long)r1;
@@ -535,18 +531,18 @@ static u64 trace_printk(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 		;
 	if (len == (u32)r2)
 		return -EINVAL;
-	flags = bpf64_spin_lock(&trace.lock);
+	flags = bpf64_spin_lock(&trace_buf.lock);
 	err = printk_format(&o, fmt, len, args);
 	if (!err) {
 		out[min(o.len, PRINTK_BUF_SIZE - 1)] = 0;
 		trace_append(out, strlen(out));
 	}
-	bpf64_spin_unlock(&trace.lock, flags);
+	bpf64_spin_unlock(&trace_buf.lock, flags);
 	return err ? (u64)(s64)err : o.len;
 }
 
 const struct bpf64_func_proto bpf64_trace_printk_proto = {
-	.func		= trace_printk,
+	.func		= helper_trace_printk,
 	.name		= "bpf_trace_printk",
 	.gpl_only	= true,
 	.ret_type	= BPF64_RET_INTEGER,
@@ -560,27 +556,27 @@ const struct bpf64_func_proto bpf64_trace_printk_proto = {
  * that line is, so they try the kernel first and the user side when that
  * fails, which on x86-64 reaches the same memory with the same answer.
  */
-static u64 probe_read_kernel(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+static u64 helper_probe_read_kernel(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 {
 	return bpf64_probe_read_kernel((void *)(unsigned long)r1, r2, r3);
 }
 
-static u64 probe_read_user(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+static u64 helper_probe_read_user(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 {
 	return bpf64_probe_read_user((void *)(unsigned long)r1, r2, r3);
 }
 
-static u64 probe_read_kernel_str(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+static u64 helper_probe_read_kernel_str(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 {
 	return bpf64_probe_read_kernel_str((void *)(unsigned long)r1, r2, r3);
 }
 
-static u64 probe_read_user_str(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+static u64 helper_probe_read_user_str(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 {
 	return bpf64_probe_read_user_str((void *)(unsigned long)r1, r2, r3);
 }
 
-static u64 probe_read_compat(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+static u64 helper_probe_read_compat(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 {
 	long err = bpf64_probe_read_kernel((void *)(unsigned long)r1, r2, r3);
 
@@ -589,7 +585,7 @@ static u64 probe_read_compat(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 	return err;
 }
 
-static u64 probe_read_compat_str(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+static u64 helper_probe_read_compat_str(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 {
 	return read_str((char *)(unsigned long)r1, r2, r3, 's');
 }
@@ -606,17 +602,17 @@ static u64 probe_read_compat_str(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 	}
 
 const struct bpf64_func_proto bpf64_probe_read_kernel_proto =
-	PROBE_READ_PROTO(probe_read_kernel, probe_read_kernel);
+	PROBE_READ_PROTO(helper_probe_read_kernel, probe_read_kernel);
 const struct bpf64_func_proto bpf64_probe_read_user_proto =
-	PROBE_READ_PROTO(probe_read_user, probe_read_user);
+	PROBE_READ_PROTO(helper_probe_read_user, probe_read_user);
 const struct bpf64_func_proto bpf64_probe_read_kernel_str_proto =
-	PROBE_READ_PROTO(probe_read_kernel_str, probe_read_kernel_str);
+	PROBE_READ_PROTO(helper_probe_read_kernel_str, probe_read_kernel_str);
 const struct bpf64_func_proto bpf64_probe_read_user_str_proto =
-	PROBE_READ_PROTO(probe_read_user_str, probe_read_user_str);
+	PROBE_READ_PROTO(helper_probe_read_user_str, probe_read_user_str);
 static const struct bpf64_func_proto probe_read_compat_proto =
-	PROBE_READ_PROTO(probe_read_compat, probe_read);
+	PROBE_READ_PROTO(helper_probe_read_compat, probe_read);
 static const struct bpf64_func_proto probe_read_compat_str_proto =
-	PROBE_READ_PROTO(probe_read_compat_str, probe_read_str);
+	PROBE_READ_PROTO(helper_probe_read_compat_str, probe_read_str);
 
 /*
  * Linux's bpf_tracing_func_proto() for a privileged loader, less what

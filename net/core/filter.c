@@ -147,24 +147,30 @@ static void put_be16(void *p, u16 v)
 
 /* ---- checksums, as include/net/checksum.h computes them ---- */
 
-u32 bpf64_csum_partial(const void *buf, u32 len, u32 seed)
+/* A sum of 32-bit words to 32 bits, end-around carry: 0 only if it was. */
+static u32 ck_fold64(u64 sum)
 {
-	const u8 *p = buf;
-	u64 sum = seed;
-	u32 w, i;
-
-	for (i = 0; i + 4 <= len; i += 4) {
-		memcpy(&w, p + i, 4);
-		sum += w;
-	}
-	if (len & 3) {
-		w = 0;
-		memcpy(&w, p + i, len & 3);
-		sum += w;
-	}
 	while (sum >> 32)
 		sum = (sum & 0xffffffff) + (sum >> 32);
 	return sum;
+}
+
+/* Add the words of @buf, the tail zero-padded, as x86-64 loads them. */
+static u64 ck_words(u64 sum, const u8 *p, u32 len, bool invert)
+{
+	u32 w, i;
+
+	for (i = 0; i < len; i += 4) {
+		w = 0;
+		memcpy(&w, p + i, min(len - i, 4U));
+		sum += invert ? ~w : w;
+	}
+	return sum;
+}
+
+u32 bpf64_csum_partial(const void *buf, u32 len, u32 seed)
+{
+	return ck_fold64(ck_words(seed, buf, len, false));
 }
 
 static u32 ck_add(u32 a, u32 b)
@@ -482,17 +488,14 @@ static const struct bpf64_func_proto l4_csum_replace_proto = {
 static u64 bpf64_csum_diff(u64 from, u64 from_size, u64 to, u64 to_size,
 			   u64 seed)
 {
-	u32 fsize = from_size, tsize = to_size, w, i;
-	const u8 *f = net_ptr(from), *t = net_ptr(to);
-	u64 sum = (u32)seed;
+	u32 fsize = from_size, tsize = to_size;
+	u64 sum;
 
 	if ((fsize | tsize) & 3 || (u64)fsize + tsize > SKB_CSUM_DIFF_MAX)
 		return -EINVAL;
-	for (i = 0; i < fsize; i += 4) {
-		memcpy(&w, f + i, 4);
-		sum += (u32)~w;
-	}
-	return bpf64_csum_partial(t, tsize, sum ? ck_add(sum, sum >> 32) : 0);
+	/* csum_partial() over ~from then to, seeded */
+	sum = ck_words((u32)seed, net_ptr(from), fsize, true);
+	return ck_fold64(ck_words(sum, net_ptr(to), tsize, false));
 }
 
 const struct bpf64_func_proto bpf64_csum_diff_proto = {
@@ -899,7 +902,9 @@ static bool tc_cls_act_is_valid_access(int off, int size, bool write,
 
 static u32 bpf_size_bytes(u8 code)
 {
-	return 1U << (BPF_SIZE(code) >> 3);	/* BPF_W 0, H 8, B 0x10, DW 0x18 */
+	static const u8 bytes[] = { 4, 2, 1, 8 };	/* W, H, B, DW */
+
+	return bytes[BPF_SIZE(code) >> 3];
 }
 
 static struct bpf_insn *skb_emit_store(const struct skb_field *f,

@@ -50,6 +50,10 @@ static inline void net_memmove(void *dst, const void *src, u32 n)
  */
 u32 bpf64_csum_partial(const void *buf, u32 len, u32 seed);
 
+/* Helpers every networking type has (Linux's bpf_sk_base_func_proto). */
+const struct bpf64_func_proto *
+bpf64_sk_base_func_proto(u32 func_id, const struct bpf64_prog *prog);
+
 /* bpf_csum_diff, which tc and XDP programs both have. */
 extern const struct bpf64_func_proto bpf64_csum_diff_proto;
 

@@ -39,7 +39,8 @@ int devfilter(struct netif_receive_skb_record *ctx)
 	bpf_probe_read_kernel(name, len, (void *)ctx + (loc & 0xffff));
 	if (name[0] != 'l' || name[1] != 'o' || name[2] != '\0')
 		return 0;
-	bpf_printk("skb %llx len %u dev %s\n", ctx->skbaddr, ctx->len, name);
+	/* No "\n": the trace_printk event ends every message with one. */
+	bpf_printk("skb %llx len %u dev %s", ctx->skbaddr, ctx->len, name);
 	return 0;
 }
 
