@@ -33,7 +33,10 @@
  * if it came back to the same bucket it was linked at the head, so the
  * reader walks the chain again from there.  Either way it misses no key
  * that stayed in the map all along.  A free element keeps its link (LRU)
- * or links into the pool, whose chain ends in a marker of no bucket.
+ * or links into the pool, whose chain ends in a marker of no bucket.  Nor
+ * does it miss a key being replaced: a replacement counts itself in its
+ * bucket, and a reader that found nothing while the count moved looks
+ * again.
  */
 #include <linux/bpf64/map.h>
 #include "lru_list.h"
@@ -87,6 +90,7 @@ static u32 htab_nulls_value(const struct htab_elem *e)
 struct htab_bucket {
 	struct htab_elem *first;
 	bpf64_spinlock_t lock;
+	u32 replaced;			/* elements replaced: readers' seqcount */
 };
 
 struct htab_chunk {
@@ -100,7 +104,7 @@ struct bpf64_htab {
 	struct bpf64_map map;
 	struct htab_bucket *buckets;
 	u32 mask;			/* buckets - 1 */
-	u32 seed;
+	u64 seed;
 	u32 key_off, value_off, elem_size;
 	u32 value_copy;			/* bytes an update stores */
 	u32 pcpu_size;			/* one CPU's value, rounded up to 8 */
@@ -122,45 +126,53 @@ static struct bpf64_htab *to_htab(const struct bpf64_map *map)
 
 /* ---- hashing ---- */
 
-static u64 htab_mix(u64 h, u64 w)
+#define HTAB_MUL1	0x9e3779b97f4a7c15ULL
+#define HTAB_MUL2	0xc4ceb9fe1a85ec53ULL
+
+/* Multiply into 128 bits and fold: every output bit sees every input bit. */
+static u64 htab_fold_mul(u64 a, u64 b)
 {
-	h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
-	return h ^ (h >> 32);
+	unsigned __int128 r = (unsigned __int128)a * b;
+
+	return (u64)r ^ (u64)(r >> 64);
+}
+
+/* The last 1 to 8 key bytes as one word: 4 and 8 are the common sizes. */
+static u64 htab_tail_word(const u8 *p, u32 len)
+{
+	u64 w = 0;
+	u32 w32;
+
+	switch (len) {
+	case 8:
+		memcpy(&w, p, 8);
+		return w;
+	case 4:
+		memcpy(&w32, p, 4);
+		return w32;
+	default:
+		while (len--)
+			w = w << 8 | p[len];
+		return w;
+	}
 }
 
 /*
- * jhash's job done a word at a time: each 8 (then 4, then the last 1-3)
- * key bytes are folded in with a multiply, then the state is avalanched so
- * that the low bits, which pick the bucket, depend on every key bit and on
- * the map's random seed.
+ * jhash's job: the words of the key (all of one map's keys have the same
+ * size) are mixed into the map's random seed by multiplications, and one
+ * last wide multiply spreads every bit of the key and seed over the low
+ * bits that pick the bucket.  A 4 or 8 byte key costs one multiply.
  */
-static u32 htab_hash(const void *key, u32 len, u32 seed)
+static u32 htab_hash(const void *key, u32 len, u64 seed)
 {
 	const u8 *p = key;
-	u64 h = seed ^ ((u64)len << 32);
-	u64 w;
-	u32 w32;
+	u64 h = seed;
 
-	for (; len >= 8; len -= 8, p += 8) {
-		memcpy(&w, p, 8);
-		h = htab_mix(h, w);
+	for (; len > 8; len -= 8, p += 8) {
+		h = (h ^ htab_tail_word(p, 8)) * HTAB_MUL1;
+		h ^= h >> 32;
 	}
-	if (len >= 4) {
-		memcpy(&w32, p, 4);
-		h = htab_mix(h, w32);
-		len -= 4;
-		p += 4;
-	}
-	if (len) {
-		for (w = 0; len; len--)
-			w = w << 8 | *p++;
-		h = htab_mix(h, w);
-	}
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	return h ^ (h >> 33);
+	return htab_fold_mul(h ^ htab_tail_word(p, len), HTAB_MUL2);
 }
 
 static bool htab_keys_equal(const void *a, const void *b, u32 size)
@@ -220,16 +232,18 @@ static struct htab_bucket *htab_bucket(const struct bpf64_htab *htab, u32 hash)
 static struct htab_elem *htab_find(const struct bpf64_htab *htab,
 				   const void *key, u32 hash)
 {
-	u32 idx = hash & htab->mask, size = htab->map.key_size;
+	u32 idx = hash & htab->mask, size = htab->map.key_size, seq;
+	struct htab_bucket *b = &htab->buckets[idx];
 	struct htab_elem *e;
 
 again:
-	e = bpf64_load_acquire(&htab->buckets[idx].first);
+	seq = bpf64_load_acquire(&b->replaced);
+	e = bpf64_load_acquire(&b->first);
 	for (; !htab_is_nulls(e); e = bpf64_load_acquire(&e->next))
 		if (READ_ONCE(e->hash) == hash &&
 		    htab_keys_equal(elem_key(htab, e), key, size))
 			return e;
-	if (htab_nulls_value(e) != idx)
+	if (htab_nulls_value(e) != idx || READ_ONCE(b->replaced) != seq)
 		goto again;
 	return NULL;
 }
@@ -261,13 +275,20 @@ static void htab_unlink(struct htab_elem **link, struct htab_elem *e)
 	bpf64_store_release(link, e->next);
 }
 
-/* Replace *@old_link's element by @e, which is linked first in @b. */
+/*
+ * Replace *@old_link's element by @e, linked first in @b: an element must
+ * go to the head, so that readers standing on it if it was reused walk the
+ * bucket again.  A reader that passed the head before @e came and reaches
+ * the old element's place after it went would miss the key (Linux's
+ * readers can); the count it sees change makes it look again.
+ */
 static void htab_replace(struct htab_bucket *b, struct htab_elem **old_link,
 			 struct htab_elem *e)
 {
 	struct htab_elem *old = *old_link;
 
 	htab_link_first(b, e);
+	WRITE_ONCE(b->replaced, b->replaced + 1);
 	htab_unlink(old_link == &b->first ? &e->next : old_link, old);
 }
 
@@ -536,8 +557,9 @@ static int htab_init_layout(struct bpf64_htab *htab, const union bpf_attr *attr)
 	htab->elem_size = htab->value_off +
 			  (htab->percpu ? sizeof(void *) : htab->pcpu_size);
 	htab->value_copy = htab->fd ? sizeof(void *) : attr->value_size;
-	htab->seed = (attr->map_flags & BPF_F_ZERO_SEED) ? 0 :
-		     bpf64_get_prandom_u32();
+	if (!(attr->map_flags & BPF_F_ZERO_SEED))
+		htab->seed = (u64)bpf64_get_prandom_u32() << 32 |
+			     bpf64_get_prandom_u32();
 	htab->pool = HTAB_POOL_END;
 	bpf64_spin_lock_init(&htab->pool_lock);
 	htab->buckets = bpf64_zalloc_array(n_buckets, sizeof(*htab->buckets));

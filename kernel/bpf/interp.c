@@ -185,6 +185,16 @@ static struct bpf64_region *find_alloc(struct bpf64_run *run, u64 addr)
 	return NULL;
 }
 
+static struct bpf64_region *free_alloc_slot(struct bpf64_run *run)
+{
+	u32 i;
+
+	for (i = 0; i < BPF64_RUN_MAX_ALLOCS; i++)
+		if (!run->allocs[i].size)
+			return &run->allocs[i];
+	return NULL;
+}
+
 /* Check one argument; @map is the map argument seen so far. */
 static bool check_arg(struct interp_run *ir, const struct bpf64_iinsn *ii,
 		      const struct bpf64_func_proto *fn, u32 arg,
@@ -255,7 +265,7 @@ static void grant_ret(struct interp_run *ir, const struct bpf64_func_proto *fn,
 			.writable = !(map->map_flags & BPF_F_RDONLY_PROG),
 		};
 	} else if (fn->ret_type == BPF64_RET_PTR_TO_ALLOC_MEM_OR_NULL) {
-		slot = find_alloc(run, 0);
+		slot = free_alloc_slot(run);
 		if (slot)
 			*slot = (struct bpf64_region){ r0, args[1], true };
 	}
@@ -276,7 +286,7 @@ static bool call_checked(struct interp_run *ir, const struct bpf64_iinsn *ii,
 			rec = find_alloc(ir->run, regs[BPF_REG_1 + i]);
 	}
 	if (fn->ret_type == BPF64_RET_PTR_TO_ALLOC_MEM_OR_NULL &&
-	    !find_alloc(ir->run, 0)) {
+	    !free_alloc_slot(ir->run)) {
 		fault(ir, ii, -ENOSPC);
 		ir->run->fault.why = "too many ringbuf records held at once";
 		return false;

@@ -38,7 +38,9 @@
 				 BPF_F_RDONLY | BPF_F_WRONLY |		\
 				 BPF_F_RDONLY_PROG | BPF_F_WRONLY_PROG)
 #define PROG_ACCESS_FLAGS	(BPF_F_RDONLY_PROG | BPF_F_WRONLY_PROG)
-#define LPM_CHUNK_MAX		1024	/* nodes in the largest chunk */
+/* Chunks double in nodes up to 1024, and in bytes up to 1 MiB. */
+#define LPM_CHUNK_NODES_MAX	1024
+#define LPM_CHUNK_BYTES_MAX	(1U << 20)
 
 struct lpm_node {
 	struct lpm_node *child[2];	/* child[0] links the free list */
@@ -205,7 +207,8 @@ static int lpm_lock_reserved(struct lpm_trie *trie, unsigned long *flags)
 
 	*flags = bpf64_spin_lock(&trie->lock);
 	while (trie->nr_free < 2) {
-		nr = trie->next_chunk_nr;
+		nr = max(min(trie->next_chunk_nr,
+			     LPM_CHUNK_BYTES_MAX / trie->node_size), 1U);
 		bpf64_spin_unlock(&trie->lock, *flags);
 		c = bpf64_zalloc(sizeof(*c) + (u64)nr * trie->node_size);
 		if (!c)
@@ -217,7 +220,7 @@ static int lpm_lock_reserved(struct lpm_trie *trie, unsigned long *flags)
 		for (i = 0; i < nr; i++)
 			lpm_node_put(trie, (struct lpm_node *)
 				     ((u8 *)c->nodes + (u64)i * trie->node_size));
-		trie->next_chunk_nr = min(nr * 2, (u32)LPM_CHUNK_MAX);
+		trie->next_chunk_nr = min(nr * 2, (u32)LPM_CHUNK_NODES_MAX);
 	}
 	return 0;
 }

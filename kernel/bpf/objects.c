@@ -30,7 +30,7 @@ struct bpf64_id_list {
 	u32 next_id;
 };
 
-static bpf64_spinlock_t objects_lock;
+static BPF64_DEFINE_SPINLOCK(objects_lock);
 static struct bpf64_fd_entry *fds;
 static u32 nr_fds;
 static struct bpf64_pin *pins;

@@ -303,6 +303,11 @@ int bpf64_sys_prog_load(union bpf_attr *attr)
 	prog->expected_attach_type = attr->expected_attach_type;
 	prog->load_time = bpf64_ktime_get_boot_ns();
 	err = copy_prog_in(prog, attr);
+	if (!err && prog->type == BPF_PROG_TYPE_SYSCALL &&
+	    !(attr->prog_flags & BPF_F_SLEEPABLE)) {
+		bpf64_log(&log, "Syscall programs can only be sleepable\n");
+		err = -EINVAL;
+	}
 	if (!err)
 		err = check_and_prepare(prog, &log);
 	lerr = log_finish(attr, &log);

@@ -415,10 +415,19 @@ static int map_freeze(union bpf_attr *attr)
 
 static int prog_test_run(union bpf_attr *attr, union bpf_attr *uattr)
 {
-	struct bpf64_test_run res = { };
+	/* What a type does not set goes back as the caller gave it. */
+	struct bpf64_test_run res = {
+		.retval = attr->test.retval,
+		.duration = attr->test.duration,
+		.data_size_out = attr->test.data_size_out,
+		.ctx_size_out = attr->test.ctx_size_out,
+	};
 	struct bpf64_prog *prog;
 	int err;
 
+	err = bpf64_test_attr_check(attr);
+	if (err)
+		return err;
 	prog = bpf64_fd_get(attr->test.prog_fd, BPF64_OBJ_PROG, NULL, &err);
 	if (!prog)
 		return err;

@@ -48,10 +48,10 @@ static void trace_drop(u32 n)
 
 static void trace_put(const char *s, u32 n)
 {
-	u32 i;
+	u32 tail = trace_buf.head + trace_buf.len, i;
 
 	for (i = 0; i < n; i++)
-		trace_buf.ring[(trace_buf.head + trace_buf.len + i) % TRACE_BUF_SIZE] = s[i];
+		trace_buf.ring[(tail + i) % TRACE_BUF_SIZE] = s[i];
 	trace_buf.len += n;
 }
 
@@ -73,13 +73,17 @@ static void trace_append(const char *msg, u32 n)
 size_t bpf64_trace_read(char *buf, size_t size)
 {
 	unsigned long flags;
-	u32 n = 0, i;
+	u32 n = 0, line, i;
 
 	if (!size)
 		return 0;
 	flags = bpf64_spin_lock(&trace_buf.lock);
-	while (n < trace_buf.len && n + trace_line_len(n) <= size - 1)
-		n += trace_line_len(n);
+	while (n < trace_buf.len) {
+		line = trace_line_len(n);
+		if (n + line > size - 1)
+			break;
+		n += line;
+	}
 	if (!n)
 		n = min(trace_buf.len, (u32)min(size - 1, (size_t)TRACE_BUF_SIZE));
 	for (i = 0; i < n; i++)
@@ -289,24 +293,23 @@ static void out_pointer(struct printk_out *o, const struct printk_spec *spec,
 	out_number(o, &hex, 'x', true, v);
 }
 
-/* %p: NULL and error pointers as they are, others hashed to 32 bits. */
+/*
+ * %p: NULL and error pointers as they are, others as a 32-bit hash with a
+ * key of this boot (taken under trace_buf.lock).
+ */
 static u64 pointer_id(u64 p)
 {
 	static u64 key;
-	u64 k = READ_ONCE(key);
 
 	if (!p || p >= (u64)-4095)
 		return p;
-	if (!k) {
-		k = (u64)bpf64_get_prandom_u32() << 32 | bpf64_get_prandom_u32();
-		k |= 1;
-		WRITE_ONCE(key, k);
-	}
-	p ^= k;
-	p *= 0x9e3779b97f4a7c15ULL;
+	if (!key)
+		key = ((u64)bpf64_get_prandom_u32() << 32 |
+		       bpf64_get_prandom_u32()) | 1;
+	p = (p ^ key) * 0x9e3779b97f4a7c15ULL;
 	p ^= p >> 29;
-	p *= k | 1;
-	return (p ^ (p >> 32)) & 0xffffffff;
+	p *= key;
+	return (u32)(p ^ (p >> 32));
 }
 
 /* The text of %pI4, %pi4, %pI6 or %pi6 in @s; its length. */
@@ -460,11 +463,16 @@ static int parse_spec(const char *fmt, u32 *i, struct printk_spec *spec)
 		}
 	}
 	spec->conv = fmt[j];
-	if (spec->conv == 'p')
+	switch (spec->conv) {
+	case 'p':
 		err = parse_ptype(fmt, &j, spec);
-	else if (spec->conv == 's')
+		break;
+	case 's':
 		err = printk_end_of_conv(fmt[j + 1]) ? 0 : -EINVAL;
-	else if (spec->conv != 'c') {
+		break;
+	case 'c':
+		break;
+	default:	/* an integer: up to two l's, then its letter */
 		while (fmt[j] == 'l' && spec->lsize < 2) {
 			spec->lsize++;
 			j++;
@@ -517,6 +525,10 @@ static int printk_format(struct printk_out *o, const char *fmt, u32 len,
 	return 0;
 }
 
+/*
+ * Formats under the trace lock into static buffers: 1.5 KiB is too much
+ * for the stack a program runs on, and a helper may not sleep to allocate.
+ */
 static u64 helper_trace_printk(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 {
 	static char out[PRINTK_BUF_SIZE], str[PRINTK_BIN_SIZE];
@@ -725,10 +737,11 @@ const struct bpf64_prog_ops bpf64_kprobe_prog_ops = {
  * BPF_PROG_TYPE_TRACEPOINT: the context is the event's record as its
  * format file lays it out.  Linux keeps a pointer to the registers in its
  * first 8 bytes, over the common fields, so programs may read only from
- * offset 8 on, up to PERF_MAX_TRACE_SIZE.
+ * offset 8 on, below PERF_MAX_TRACE_SIZE.  A test run's record is ctx_in,
+ * at most a page as for any context, the rest zero.
  */
 #define TP_CTX_HIDDEN		8
-#define TP_CTX_MAX		2048	/* PERF_MAX_TRACE_SIZE */
+#define TP_CTX_MAX		8192	/* PERF_MAX_TRACE_SIZE */
 
 static bool tp_is_valid_access(int off, int size, bool write,
 			       const struct bpf64_prog *prog,

@@ -37,7 +37,6 @@
 #define SKB_NO_QUEUE_MAPPING	0xffff
 #define SKB_CSUM_MANGLED_0	0xffff
 #define SKB_MAX_CSUM_LEVEL	3
-#define SKB_CSUM_DIFF_MAX	512U	/* Linux's scratch buffer: MAX_BPF_STACK */
 
 /* skb->pkt_type */
 #define SKB_PACKET_HOST		0
@@ -155,22 +154,19 @@ static u32 ck_fold64(u64 sum)
 	return sum;
 }
 
-/* Add the words of @buf, the tail zero-padded, as x86-64 loads them. */
-static u64 ck_words(u64 sum, const u8 *p, u32 len, bool invert)
+u32 bpf64_csum_partial(const void *buf, u32 len, u32 seed)
 {
+	const u8 *p = buf;
+	u64 sum = seed;
 	u32 w, i;
 
+	/* the words as x86-64 loads them, the tail zero-padded */
 	for (i = 0; i < len; i += 4) {
 		w = 0;
 		memcpy(&w, p + i, min(len - i, 4U));
-		sum += invert ? ~w : w;
+		sum += w;
 	}
-	return sum;
-}
-
-u32 bpf64_csum_partial(const void *buf, u32 len, u32 seed)
-{
-	return ck_fold64(ck_words(seed, buf, len, false));
+	return ck_fold64(sum);
 }
 
 static u32 ck_add(u32 a, u32 b)
@@ -485,17 +481,30 @@ static const struct bpf64_func_proto l4_csum_replace_proto = {
 			    BPF64_ARG_ANYTHING },
 };
 
+/* csum_from32to16(): the same 16 bits on every architecture. */
+static u16 ck_from32to16(u32 sum)
+{
+	sum += sum >> 16 | sum << 16;
+	return sum >> 16;
+}
+
+/*
+ * Since Linux 6.13 bpf_csum_diff sums each side with csum_partial() and
+ * folds the result to 16 bits; sizes need no longer be whole words.
+ */
 static u64 bpf64_csum_diff(u64 from, u64 from_size, u64 to, u64 to_size,
 			   u64 seed)
 {
-	u32 fsize = from_size, tsize = to_size;
-	u64 sum;
+	u32 fsize = from_size, tsize = to_size, sum = seed;
 
-	if ((fsize | tsize) & 3 || (u64)fsize + tsize > SKB_CSUM_DIFF_MAX)
-		return -EINVAL;
-	/* csum_partial() over ~from then to, seeded */
-	sum = ck_words((u32)seed, net_ptr(from), fsize, true);
-	return ck_fold64(ck_words(sum, net_ptr(to), tsize, false));
+	if (fsize && tsize)
+		sum = ck_sub(bpf64_csum_partial(net_ptr(to), tsize, sum),
+			     bpf64_csum_partial(net_ptr(from), fsize, 0));
+	else if (tsize)
+		sum = bpf64_csum_partial(net_ptr(to), tsize, sum);
+	else if (fsize)
+		sum = ~bpf64_csum_partial(net_ptr(from), fsize, ~sum);
+	return ck_from32to16(sum);
 }
 
 const struct bpf64_func_proto bpf64_csum_diff_proto = {
@@ -900,13 +909,6 @@ static bool tc_cls_act_is_valid_access(int off, int size, bool write,
 	return skb_is_valid_access(off, size, write, true, info);
 }
 
-static u32 bpf_size_bytes(u8 code)
-{
-	static const u8 bytes[] = { 4, 2, 1, 8 };	/* W, H, B, DW */
-
-	return bytes[BPF_SIZE(code) >> 3];
-}
-
 static struct bpf_insn *skb_emit_store(const struct skb_field *f,
 				       const struct bpf_insn *si,
 				       struct bpf_insn *insn)
@@ -936,17 +938,10 @@ static struct bpf_insn *skb_emit_store(const struct skb_field *f,
 	return insn;
 }
 
-static struct bpf_insn alu32_imm(u8 op, u8 dst, s32 imm)
-{
-	return (struct bpf_insn){ .code = BPF_ALU | op | BPF_K,
-				  .dst_reg = dst, .imm = imm };
-}
-
 static struct bpf_insn *skb_emit_load(const struct skb_field *f,
 				      const struct bpf_insn *si,
 				      struct bpf_insn *insn)
 {
-	u32 size = bpf_size_bytes(si->code), target = bpf_size_bytes(f->bpf_size);
 	struct bpf_insn load = {
 		.code = BPF_LDX | BPF_MEM | f->bpf_size, .dst_reg = si->dst_reg,
 		.src_reg = si->src_reg, .off = f->ioff };
@@ -966,32 +961,19 @@ static struct bpf_insn *skb_emit_load(const struct skb_field *f,
 		*insn++ = load;
 		*insn++ = (struct bpf_insn){ .code = BPF_JMP | BPF_JEQ | BPF_K,
 					     .dst_reg = dst, .off = 1 };
-		*insn++ = alu32_imm(BPF_MOV, dst, 1);
+		*insn++ = (struct bpf_insn){ .code = BPF_ALU | BPF_MOV | BPF_K,
+					     .dst_reg = dst, .imm = 1 };
 		break;
 	default:
 		*insn++ = load;
 	}
-	/*
-	 * A narrow load: what Linux's verifier appends after it widened the
-	 * load to the whole field, only when it is narrower than what Linux
-	 * loaded (so 2 bytes at protocol + 2 give the protocol).
-	 */
-	if ((f->access & SKB_NARROW) && size < target) {
-		if (si->off & 3)
-			*insn++ = alu32_imm(BPF_RSH, dst, (si->off & 3) * 8);
-		*insn++ = alu32_imm(BPF_AND, dst, (1U << size * 8) - 1);
-	}
-	if (BPF_MODE(si->code) == BPF_MEMSX)
-		*insn++ = (struct bpf_insn){ .code = BPF_ALU64 | BPF_MOV | BPF_X,
-					     .dst_reg = dst, .src_reg = dst,
-					     .off = size * 8 };
 	return insn;
 }
 
 /*
- * @si is the access as the program has it (not widened): the narrow-load
- * shift and mask and the sign extension of BPF_MEMSX are part of the
- * rewrite, because only this file knows how wide Linux's fields are.
+ * @si comes as Linux's verifier hands it over: a narrow load already
+ * widened to its field, a BPF_MEMSX already a plain load (the rewrite
+ * shifts, masks and extends the result).
  */
 static u32 skb_convert_ctx_access(bool write, const struct bpf_insn *si,
 				  struct bpf_insn *out,

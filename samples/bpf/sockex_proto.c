@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * sockex_proto: a socket filter that counts the packets and bytes it sees
- * per IP protocol (the byte count is skb->len: from the network header on).
+ * per IP protocol, bytes as skb->len counts them (on a packet socket from
+ * the link-layer header on, in a test run from the network header on).
  * It keeps every packet: it returns the packet's length.
  *
  * The protocol is read with a classic absolute load relative to the network

@@ -22,6 +22,9 @@ extern const struct bpf64_func_proto bpf64_get_current_pid_tgid_proto;
 extern const struct bpf64_func_proto bpf64_get_current_uid_gid_proto;
 extern const struct bpf64_func_proto bpf64_get_current_comm_proto;
 
+/* May helper @func_id take a map of @map_type?  Linux's pairing rules. */
+bool bpf64_map_func_compatible(u32 map_type, u32 func_id);
+
 /* kernel/bpf/ringbuf.c */
 extern const struct bpf64_func_proto bpf64_ringbuf_output_proto;
 extern const struct bpf64_func_proto bpf64_ringbuf_reserve_proto;
@@ -35,6 +38,10 @@ extern const struct bpf64_func_proto bpf64_probe_read_kernel_proto;
 extern const struct bpf64_func_proto bpf64_probe_read_user_proto;
 extern const struct bpf64_func_proto bpf64_probe_read_kernel_str_proto;
 extern const struct bpf64_func_proto bpf64_probe_read_user_str_proto;
+
+/* The helpers of the tracing types (kprobe, tracepoint). */
+const struct bpf64_func_proto *
+bpf64_tracing_func_proto(u32 func_id, const struct bpf64_prog *prog);
 
 /*
  * The trace buffer bpf_trace_printk writes to (kernel/trace/bpf_trace.c):

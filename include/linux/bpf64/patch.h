@@ -49,10 +49,8 @@ struct bpf64_patch_set {
 	const struct bpf_insn *insns;	/* the program being patched */
 	u32 len;
 	struct bpf64_log *log;
-	/* Longest result allowed: BPF64_MAX_INSNS unless the caller (a
-	 * benchmark) raises it before patching.
-	 */
-	u32 max_len;
+	u32 max_len;			/* longest result: BPF64_MAX_INSNS,
+					 * unless a benchmark raises it */
 	int err;			/* first failure of a patch call */
 	struct bpf64_patch *patches;	/* in the order they were made */
 	u32 nr_patches, patches_cap;

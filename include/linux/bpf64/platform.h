@@ -145,6 +145,7 @@ static inline u64 bpf64_atomic_cmpxchg64(void *p, u64 old, u64 new)
 #ifdef __KERNEL__
 #include <linux/spinlock.h>
 typedef raw_spinlock_t bpf64_spinlock_t;
+#define BPF64_DEFINE_SPINLOCK(name)	DEFINE_RAW_SPINLOCK(name)
 #define bpf64_spin_lock_init(l)	raw_spin_lock_init(l)
 static inline unsigned long bpf64_spin_lock(bpf64_spinlock_t *l)
 {
@@ -156,6 +157,7 @@ static inline unsigned long bpf64_spin_lock(bpf64_spinlock_t *l)
 #define bpf64_spin_unlock(l, flags) raw_spin_unlock_irqrestore((l), (flags))
 #else
 typedef struct { int locked; } bpf64_spinlock_t;
+#define BPF64_DEFINE_SPINLOCK(name)	bpf64_spinlock_t name = { 0 }
 #define bpf64_spin_lock_init(l)	((l)->locked = 0)
 unsigned long bpf64_spin_lock(bpf64_spinlock_t *l);
 void bpf64_spin_unlock(bpf64_spinlock_t *l, unsigned long flags);

@@ -229,6 +229,8 @@ struct bpf64_test_run {
 	u32 ctx_size_out;
 };
 
+/* The attr checks every type's test run shares (ctx_in/out pairing...). */
+int bpf64_test_attr_check(const union bpf_attr *attr);
 int bpf64_test_run_repeat(struct bpf64_prog *prog, struct bpf64_run *run,
 			  u32 repeat, struct bpf64_test_run *res);
 /* Copy @size bytes to the caller's data_out/ctx_out: -ENOSPC if cut short,

@@ -24,13 +24,16 @@
  *
  * Compilers disagree on two things this has to know:
  *
- *  - Relocation numbers.  LLVM before 13 used R_BPF_64_64 (1) for both
- *    LD_IMM64 and 64-bit data and R_BPF_64_32 (10) for both calls and
- *    32-bit data; LLVM 13 on and binutils keep 1 and 10 for instructions
- *    and use R_BPF_64_ABS64 (2), R_BPF_64_ABS32 (3) and R_BPF_64_NODYLD32
- *    (4) for data.  So instruction relocations are read by the instruction
- *    they patch and must be 1 (LD_IMM64) or 10 (call), and the only data
- *    relocations read, the pointers in ".maps", may be 2 or the old 1.
+ *  - Relocation numbers.  All agree on 1 for LD_IMM64 and 10 for calls
+ *    (R_BPF_64_64 and R_BPF_64_32; binutils 2.40 calls them R_BPF_INSN_64
+ *    and R_BPF_INSN_DISP32).  For data they differ: LLVM before 13 reused
+ *    1 for 64-bit and 10 for 32-bit data; LLVM 13 on has R_BPF_64_ABS64
+ *    (2), R_BPF_64_ABS32 (3) and R_BPF_64_NODYLD32 (4, .BTF and .BTF.ext);
+ *    binutils 2.40 has R_BPF_DATA_32 (11) and R_BPF_DATA_64 (12), and its
+ *    2..4 are other instruction fields.  So instruction relocations are
+ *    read by the instruction they patch and must be 1 (LD_IMM64) or 10
+ *    (call), and the only data relocations read, the pointers in ".maps",
+ *    may be 2, 12 or the old 1.
  *  - Addends.  Relocations are REL: the addend is the patched field itself.
  *    clang leaves 0 there for a named symbol (the offset for a section
  *    symbol).  GNU as 2.40 (GCC 12's) adds the symbol's value for named
@@ -56,14 +59,16 @@
 #ifndef R_BPF_64_ABS64
 #define R_BPF_64_ABS64		2
 #endif
+#define R_BPF_DATA_64		12	/* binutils 2.40 */
 
 #define INSN_SZ			sizeof(struct bpf_insn)
 #define MAX_PROG_INSNS		(1u << 20)	/* BPF_COMPLEXITY_LIMIT_INSNS */
-#define MAX_OBJ_INSNS		(1u << 23)	/* all programs of one object */
+#define MAX_OBJ_INSNS		(1u << 22)	/* all programs of one object */
 #define LICENSE_MAX		128
 #define LEGACY_DEF_MIN		16		/* type .. max_entries */
 #define LEGACY_DEF_SIZE		20		/* with map_flags */
 #define NO_FUNC			UINT32_MAX
+#define NAME_MAX_LEN		1024		/* of section and symbol names */
 
 /* Attach types newer than the UAPI header we build against (Linux 6.1). */
 #define ATTACH_TCX_INGRESS	46
@@ -183,16 +188,25 @@ static bool str_has_pfx(const char *s, const char *pfx)
 
 /* ---- 1. header and sections ---- */
 
-/* A NUL-terminated string at @off of section @idx, or NULL. */
+/*
+ * The string at @off of string table @idx, or NULL.  A table must end in
+ * a NUL, so that every string in it ends inside it.
+ */
 static const char *sec_str(const struct bpf64_object *obj, u32 idx, u64 off)
 {
 	const Elf64_Shdr *sh = &obj->secs[idx].sh;
-	const char *s;
+	const char *s = (const char *)obj->image + sh->sh_offset;
 
-	if (sh->sh_type != SHT_STRTAB || off >= sh->sh_size)
+	if (sh->sh_type != SHT_STRTAB || off >= sh->sh_size ||
+	    s[sh->sh_size - 1])
 		return NULL;
-	s = (const char *)obj->image + sh->sh_offset + off;
-	return memchr(s, '\0', sh->sh_size - off) ? s : NULL;
+	return s + off;
+}
+
+/* Names are compared and sorted: keep each comparison short. */
+static bool name_ok(const char *name)
+{
+	return name && strnlen(name, NAME_MAX_LEN + 1) <= NAME_MAX_LEN;
 }
 
 static const u8 *sec_data(const struct bpf64_object *obj, u32 idx)
@@ -261,7 +275,8 @@ static int read_sections(struct bpf64_object *obj)
 		Elf64_Shdr *sh = &obj->secs[i].sh;
 
 		memcpy(sh, obj->image + eh.e_shoff + i * sizeof(*sh), sizeof(*sh));
-		if (sh->sh_type == SHT_NOBITS || sh->sh_type == SHT_NULL)
+		/* section 0 may hold extended numbering, not bytes */
+		if (sh->sh_type == SHT_NOBITS || !i)
 			continue;
 		if (sh->sh_offset > obj->size ||
 		    sh->sh_size > obj->size - sh->sh_offset)
@@ -274,9 +289,9 @@ static int read_sections(struct bpf64_object *obj)
 			   shstrndx);
 	for (i = 1; i < shnum; i++) {
 		obj->secs[i].name = sec_str(obj, shstrndx, obj->secs[i].sh.sh_name);
-		if (!obj->secs[i].name)
-			return bad(obj, "section %u: name offset %u is outside the section name table",
-				   i, obj->secs[i].sh.sh_name);
+		if (!name_ok(obj->secs[i].name))
+			return bad(obj, "section %u: name offset %u is outside the NUL-terminated section name table, or the name is over %u bytes",
+				   i, obj->secs[i].sh.sh_name, NAME_MAX_LEN);
 	}
 	obj->secs[0].name = "";
 	return 0;
@@ -327,9 +342,9 @@ static int read_symbols(struct bpf64_object *obj)
 	for (i = 0; i < obj->nr_syms; i++) {
 		const Elf64_Sym *sym = &obj->syms[i];
 
-		if (!sym_name(obj, i))
-			return bad(obj, "symbol %u: name offset %u is outside the string table",
-				   i, sym->st_name);
+		if (!name_ok(sym_name(obj, i)))
+			return bad(obj, "symbol %u: name offset %u is outside the NUL-terminated string table, or the name is over %u bytes",
+				   i, sym->st_name, NAME_MAX_LEN);
 		if (sym->st_shndx == SHN_XINDEX)
 			return bad(obj, "symbol '%s': extended section indexes are not supported",
 				   sym_name(obj, i));
@@ -409,6 +424,8 @@ static int read_btf(struct bpf64_object *obj, u32 idx)
 	char msg[160];
 	int err;
 
+	if (obj->btf)
+		return bad(obj, "more than one .BTF section");
 	if (obj->secs[idx].sh.sh_type != SHT_PROGBITS)
 		return bad(obj, "section .BTF is not PROGBITS");
 	err = bpf64_btf_parse(sec_data(obj, idx), obj->secs[idx].sh.sh_size,
@@ -417,6 +434,17 @@ static int read_btf(struct bpf64_object *obj, u32 idx)
 		return nomem(obj);
 	if (err)
 		return bad(obj, "section .BTF: %s", msg);
+	return 0;
+}
+
+static int legacy_maps_sec(struct bpf64_object *obj, u32 idx)
+{
+	u32 i;
+
+	for (i = 1; i < idx; i++)
+		if (obj->secs[i].kind == SEC_LEGACY_MAPS)
+			return bad(obj, "more than one maps section");
+	obj->secs[idx].kind = SEC_LEGACY_MAPS;
 	return 0;
 }
 
@@ -433,7 +461,7 @@ static int classify_sections(struct bpf64_object *obj)
 		else if (!strcmp(s->name, "version"))
 			err = read_version(obj, i);
 		else if (!strcmp(s->name, "maps"))
-			s->kind = SEC_LEGACY_MAPS;
+			err = legacy_maps_sec(obj, i);
 		else if (!strcmp(s->name, ".maps"))
 			s->kind = SEC_BTF_MAPS;
 		else if (!strcmp(s->name, ".BTF"))
@@ -447,6 +475,8 @@ static int classify_sections(struct bpf64_object *obj)
 			s->kind = SEC_DATA;
 		if (s->kind == SEC_PROG && !strcmp(s->name, ".text"))
 			obj->text = i;
+		if (s->kind == SEC_BTF_MAPS && obj->maps_sec)
+			err = bad(obj, "more than one .maps section");
 		if (s->kind == SEC_BTF_MAPS)
 			obj->maps_sec = i;
 	}
@@ -976,36 +1006,77 @@ static int parse_btf_map_def(struct bpf64_object *obj, const char *map,
 	return 0;
 }
 
-/* The VAR named @name in DATASEC ".maps". */
-static const struct btf_type *maps_var(struct bpf64_object *obj,
-				       const struct btf_type *dsec,
-				       const char *name)
+/*
+ * Each map symbol's BTF variable, matched by name: the symbols of .maps
+ * sorted by name (names are short, checked), each variable of DATASEC
+ * ".maps" looked up among them.
+ */
+struct map_sym {
+	const char *name;
+	u32 symi;
+	const struct btf_type *var;
+};
+
+static int cmp_map_sym(const void *a, const void *b)
+{
+	return strcmp(((const struct map_sym *)a)->name,
+		      ((const struct map_sym *)b)->name);
+}
+
+static int cmp_map_symi(const void *a, const void *b)
+{
+	u32 x = ((const struct map_sym *)a)->symi;
+	u32 y = ((const struct map_sym *)b)->symi;
+
+	return x < y ? -1 : x > y;
+}
+
+static bool is_btf_map_sym(const struct bpf64_object *obj, u32 i)
+{
+	return obj->syms[i].st_shndx == obj->maps_sec &&
+	       ELF64_ST_TYPE(obj->syms[i].st_info) == STT_OBJECT;
+}
+
+static struct map_sym *match_map_vars(struct bpf64_object *obj,
+				      const struct btf_type *dsec, u32 *n)
 {
 	const struct btf_var_secinfo *vi = bpf64_btf_secinfos(dsec);
+	struct map_sym *ms, key, *hit;
 	u32 i;
 
+	ms = calloc(obj->nr_syms + 1, sizeof(*ms));
+	if (!ms)
+		return NULL;
+	for (*n = 0, i = 0; i < obj->nr_syms; i++) {
+		if (!is_btf_map_sym(obj, i))
+			continue;
+		ms[*n].name = sym_name(obj, i);
+		ms[(*n)++].symi = i;
+	}
+	qsort(ms, *n, sizeof(*ms), cmp_map_sym);
 	for (i = 0; i < bpf64_btf_vlen(dsec); i++) {
 		const struct btf_type *v = bpf64_btf_type(obj->btf, vi[i].type);
 
-		if (v && bpf64_btf_kind(v) == BTF_KIND_VAR &&
-		    !strcmp(bpf64_btf_name(obj->btf, v), name))
-			return v;
+		if (!v || bpf64_btf_kind(v) != BTF_KIND_VAR)
+			continue;
+		key.name = bpf64_btf_name(obj->btf, v);
+		hit = bsearch(&key, ms, *n, sizeof(*ms), cmp_map_sym);
+		if (hit)
+			hit->var = v;
 	}
-	return NULL;
+	return ms;
 }
 
-static int add_btf_map(struct bpf64_object *obj, u32 symi,
-		       const struct btf_type *dsec)
+static int add_btf_map(struct bpf64_object *obj, const struct map_sym *ms)
 {
-	const Elf64_Sym *sym = &obj->syms[symi];
-	const char *name = sym_name(obj, symi);
-	const struct btf_type *var, *def;
+	const Elf64_Sym *sym = &obj->syms[ms->symi];
+	const struct btf_type *var = ms->var, *def;
+	const char *name = ms->name;
 	struct btf_map_def md = {}, imd = {};
 	struct obj_map *m;
 	char *iname;
 	int err;
 
-	var = maps_var(obj, dsec, name);
 	if (!var)
 		return bad(obj, "section .maps: symbol '%s' has no BTF variable in DATASEC .maps",
 			   name);
@@ -1047,8 +1118,9 @@ static int add_btf_map(struct bpf64_object *obj, u32 symi,
 static int init_btf_maps(struct bpf64_object *obj)
 {
 	const struct btf_type *dsec;
-	u32 i, first = obj->nr_maps;
-	int id, err;
+	u32 i, n, first = obj->nr_maps;
+	struct map_sym *ms;
+	int id, err = 0;
 
 	if (obj->secs[obj->maps_sec].sh.sh_type == SHT_NOBITS)
 		return bad(obj, "section .maps: no contents");
@@ -1058,15 +1130,15 @@ static int init_btf_maps(struct bpf64_object *obj)
 	if (id < 0)
 		return bad(obj, "section .maps: BTF has no DATASEC .maps");
 	dsec = bpf64_btf_type(obj->btf, id);
-	for (i = 0; i < obj->nr_syms; i++) {
-		if (obj->syms[i].st_shndx != obj->maps_sec ||
-		    ELF64_ST_TYPE(obj->syms[i].st_info) != STT_OBJECT)
-			continue;
-		err = add_btf_map(obj, i, dsec);
-		if (err)
-			return err;
-	}
-	return index_maps(obj, obj->maps_sec, first);
+	ms = match_map_vars(obj, dsec, &n);
+	if (!ms)
+		return nomem(obj);
+	/* in symbol order, as the object lists them */
+	qsort(ms, n, sizeof(*ms), cmp_map_symi);
+	for (i = 0; i < n && !err; i++)
+		err = add_btf_map(obj, &ms[i]);
+	free(ms);
+	return err ? err : index_maps(obj, obj->maps_sec, first);
 }
 
 /*
@@ -1386,7 +1458,8 @@ static int maps_reloc(struct bpf64_object *obj, struct rel *r)
 	struct func *f;
 	u64 at;
 
-	if (r->type != R_BPF_64_ABS64 && r->type != R_BPF_64_64)
+	if (r->type != R_BPF_64_ABS64 && r->type != R_BPF_DATA_64 &&
+	    r->type != R_BPF_64_64)
 		return bad_rel(obj, r, "type %u is no 64-bit data relocation",
 			       r->type);
 	m = map_at(obj, obj->maps_sec, r->off, false);
@@ -1557,9 +1630,10 @@ static int link_func(struct bpf64_object *obj, struct builder *b, u32 fi)
 			break;
 		default:
 			if (is_ldimm64(insn)) {
-				if (insn->src_reg == BPF_PSEUDO_FUNC)
-					return bad(obj, "function '%s', instruction %u: subprogram address without a relocation",
-						   f->name, i);
+				/* only relocations make maps and addresses */
+				if (insn->src_reg)
+					return bad(obj, "function '%s', instruction %u: LD_IMM64 with src_reg %u but no relocation",
+						   f->name, i, insn->src_reg);
 				i++;
 				continue;
 			}
@@ -1642,7 +1716,8 @@ struct bpf64_object *bpf64_object_open_mem(const void *buf, size_t size,
 		ret = nomem(obj);
 		goto fail;
 	}
-	memcpy(obj->image, buf, size);
+	if (size)
+		memcpy(obj->image, buf, size);
 	obj->size = size;
 	ret = read_sections(obj);
 	if (!ret)

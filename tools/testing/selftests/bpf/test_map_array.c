@@ -319,12 +319,13 @@ static void test_percpu_values(void)
 static void test_frozen(void)
 {
 	const struct bpf64_backend *be;
-	__u64 v = 5, out = 0;
+	__u64 v, out = 0;
 	__u32 key = 0;
 	int fd, err;
 
 	for_each_backend(be) {
 		fd = array_create(be, BPF_MAP_TYPE_ARRAY, 8, 1, BPF_F_RDONLY_PROG);
+		v = 5;
 		bpf64_map_update(be, fd, &key, &v, BPF_ANY);
 		err = bpf64_map_freeze(be, fd);
 		TU_CHECK(!err, "%s: freeze a .rodata-like map (%d)", be->name, err);
@@ -554,13 +555,16 @@ static int load_global_rw(const struct bpf64_backend *be, int map, int off)
 static void test_global_data(void)
 {
 	const struct bpf64_backend *be;
-	__u64 value[3] = { 10, 20, 30 };
 	unsigned char pkt[64] = { };
 	struct bpf64_test_opts run;
 	int map, two, prog, err;
+	__u64 value[3];
 	__u32 key = 0;
 
 	for_each_backend(be) {
+		value[0] = 10;
+		value[1] = 20;
+		value[2] = 30;
 		map = array_create(be, BPF_MAP_TYPE_ARRAY, sizeof(value), 1, 0);
 		bpf64_map_update(be, map, &key, value, BPF_ANY);
 		prog = load_global_rw(be, map, 16);
@@ -636,13 +640,13 @@ static void test_mem_ok(void)
 	TU_CHECK(r->ops->map_mem_ok(r, a, 8, false) &&
 		 !r->ops->map_mem_ok(r, a, 8, true),
 		 "bpf64: BPF_F_RDONLY_PROG: programs read, never write");
+	TU_CHECK(r->ops->map_direct_value_addr(r, &b, 4) == 0 && b == a + 4 &&
+		 r->ops->map_direct_value_addr(r, &b, 8) == -EINVAL,
+		 "bpf64: direct value address of an offset, -EINVAL past it");
 	a = (unsigned long)w->ops->map_lookup_elem(w, &key);
 	TU_CHECK(w->ops->map_mem_ok(w, a, 8, true) &&
 		 !w->ops->map_mem_ok(w, a, 8, false),
 		 "bpf64: BPF_F_WRONLY_PROG: programs write, never read");
-	TU_CHECK(r->ops->map_direct_value_addr(r, &b, 4) == 0 && b == a + 4 &&
-		 r->ops->map_direct_value_addr(r, &b, 8) == -EINVAL,
-		 "bpf64: direct value address of an offset, -EINVAL past it");
 	key = 1;
 	a = (unsigned long)p->ops->map_lookup_elem(p, &key);
 	TU_CHECK(a && p->ops->map_mem_ok(p, a, 4, true) &&
@@ -701,6 +705,244 @@ static void test_fd_refs(void)
 	TU_CHECK(!id_live(be, BPF_PROG_GET_FD_BY_ID, id),
 		 "bpf64: freed once the slot lets go");
 	close_fd(be, pa);
+
+	/* An inner map taken out of its slot lives until the outer map. */
+	{
+		int tmpl = array_create(be, BPF_MAP_TYPE_ARRAY, 8, 1, 0);
+		int aom = bpf64_map_create_inner(be, BPF_MAP_TYPE_ARRAY_OF_MAPS,
+						 NULL, 4, 4, 1, 0, tmpl);
+
+		key = 0;
+		val = tmpl;
+		id = map_id(be, tmpl);
+		bpf64_map_update(be, aom, &key, &val, BPF_ANY);
+		close_fd(be, tmpl);
+		bpf64_map_delete(be, aom, &key);
+		close_fd(be, aom);
+		TU_CHECK(!id_live(be, BPF_MAP_GET_FD_BY_ID, id),
+			 "bpf64: an inner map goes with its outer map");
+	}
+}
+
+/* ---- threads ---- */
+
+#define NR_THREADS	4
+#define HAMMER_ITERS	3000
+
+struct hammer {
+	const struct bpf64_backend *be;
+	int fd, fd2;
+	int t;
+	int errors;
+	__u32 *ids;		/* objects this thread created */
+	int nr_ids;
+};
+
+static void *hammer_values(void *arg)
+{
+	struct hammer *h = arg;
+	unsigned char v[64], out[64];
+	__u32 key, next;
+	int i;
+
+	for (i = 0; i < HAMMER_ITERS; i++) {
+		key = (i % 16) * NR_THREADS + h->t;	/* this thread's */
+		memset(v, key + i, sizeof(v));
+		h->errors += bpf64_map_update(h->be, h->fd, &key, v, BPF_ANY) != 0;
+		key = 64;				/* everyone's */
+		memset(v, h->t + 1, sizeof(v));
+		h->errors += bpf64_map_update(h->be, h->fd, &key, v, BPF_ANY) != 0;
+		key = i % 65;
+		h->errors += bpf64_map_lookup(h->be, h->fd, &key, out, 0) != 0;
+		h->errors += bpf64_map_get_next_key(h->be, h->fd, &key, &next) !=
+			     (key == 64 ? -ENOENT : 0);
+	}
+	return NULL;
+}
+
+/* Writers race on one value and own others; no update is lost or torn
+ * across values, and the shared one holds only bytes someone wrote.
+ */
+static void test_hammer_values(void)
+{
+	struct hammer h[NR_THREADS];
+	pthread_t th[NR_THREADS];
+	const struct bpf64_backend *be;
+	unsigned char out[64];
+	int t, i, bad, errors;
+	__u32 key;
+
+	for_each_backend(be) {
+		int fd = array_create(be, BPF_MAP_TYPE_ARRAY, 64, 65, 0);
+
+		for (t = 0; t < NR_THREADS; t++) {
+			h[t] = (struct hammer){ .be = be, .fd = fd, .t = t };
+			pthread_create(&th[t], NULL, hammer_values, &h[t]);
+		}
+		for (errors = 0, t = 0; t < NR_THREADS; t++) {
+			pthread_join(th[t], NULL);
+			errors += h[t].errors;
+		}
+		for (bad = 0, key = 0; key < 64; key++) {
+			int j = key / NR_THREADS;
+			int last = (HAMMER_ITERS - 1 - j) / 16 * 16 + j;
+
+			bpf64_map_lookup(be, fd, &key, out, 0);
+			for (i = 0; i < 64; i++)
+				bad += out[i] != (unsigned char)(key + last);
+		}
+		key = 64;
+		bpf64_map_lookup(be, fd, &key, out, 0);
+		for (i = 0; i < 64; i++)
+			bad += out[i] < 1 || out[i] > NR_THREADS;
+		TU_CHECK(!errors && !bad,
+			 "%s: %d threads' updates and lookups (%d errors, %d bad bytes)",
+			 be->name, NR_THREADS, errors, bad);
+		close_fd(be, fd);
+	}
+}
+
+/* As programs count events: atomic adds to their CPU's copy. */
+static void *hammer_percpu(void *arg)
+{
+	struct hammer *h = arg;
+	struct bpf64_map *map = map_of(h->fd);
+	__u32 key = 1;
+	int i;
+
+	for (i = 0; i < HAMMER_ITERS * 10; i++)
+		__atomic_fetch_add((__u64 *)map->ops->map_lookup_elem(map, &key),
+				   1, __ATOMIC_RELAXED);
+	return NULL;
+}
+
+static void test_hammer_percpu(void)
+{
+	const struct bpf64_backend *be = &bpf64_backend_hosted;
+	unsigned int ncpu = bpf64_num_possible_cpus(), c;
+	int fd = array_create(be, BPF_MAP_TYPE_PERCPU_ARRAY, 8, 2, 0);
+	__u64 *vals = calloc(ncpu, sizeof(*vals)), sum = 0;
+	struct hammer h[NR_THREADS];
+	pthread_t th[NR_THREADS];
+	__u32 key = 1;
+	int t;
+
+	for (t = 0; t < NR_THREADS; t++) {
+		h[t] = (struct hammer){ .be = be, .fd = fd, .t = t };
+		pthread_create(&th[t], NULL, hammer_percpu, &h[t]);
+	}
+	for (t = 0; t < NR_THREADS; t++)
+		pthread_join(th[t], NULL);
+	bpf64_map_lookup(be, fd, &key, vals, 0);
+	for (c = 0; c < ncpu; c++)
+		sum += vals[c];
+	TU_CHECK(sum == (__u64)NR_THREADS * HAMMER_ITERS * 10,
+		 "bpf64: per-CPU counts add up to every increment (%llu)",
+		 (unsigned long long)sum);
+	free(vals);
+	close_fd(be, fd);
+}
+
+/*
+ * fd arrays under fire: even threads put fresh programs (or inner maps)
+ * into slots and close their fds, so that replacing one frees it; odd
+ * threads look up ids, take programs for tail calls, and use inner maps
+ * as programs do.  Nothing freed is touched (ASan watches), every id
+ * seen is one that was stored, and at the end nothing is left.
+ */
+static void *hammer_fd_writer(void *arg)
+{
+	struct hammer *h = arg;
+	__u32 key, val;
+	int i, fd;
+
+	for (i = 0; i < HAMMER_ITERS / 10; i++) {
+		fd = h->fd2 ? array_create(h->be, BPF_MAP_TYPE_ARRAY, 8, 4, 0) :
+			      load_ret(h->be, BPF_PROG_TYPE_SOCKET_FILTER, i);
+		if (fd < 0) {
+			h->errors++;
+			continue;
+		}
+		h->ids[h->nr_ids++] = h->fd2 ? map_id(h->be, fd) :
+					       prog_id(h->be, fd);
+		key = i % 4;
+		val = fd;
+		h->errors += bpf64_map_update(h->be, h->fd, &key, &val, BPF_ANY) != 0;
+		close_fd(h->be, fd);
+		key = (i + 2) % 4;
+		if (i % 3 == 0)
+			bpf64_map_delete(h->be, h->fd, &key);
+	}
+	return NULL;
+}
+
+static void *hammer_fd_reader(void *arg)
+{
+	struct hammer *h = arg;
+	struct bpf64_map *map = map_of(h->fd), *inner;
+	struct bpf64_prog *prog;
+	__u32 key, id;
+	__u64 *v;
+	int i, err;
+
+	for (i = 0; i < HAMMER_ITERS * 4; i++) {
+		key = i % 4;
+		err = bpf64_map_lookup(h->be, h->fd, &key, &id, 0);
+		h->errors += err && err != -ENOENT;
+		if (!h->fd2) {
+			prog = bpf64_prog_array_get(map, key);
+			if (prog) {
+				h->errors += prog->type != BPF_PROG_TYPE_SOCKET_FILTER;
+				bpf64_prog_put(prog);
+			}
+			continue;
+		}
+		inner = map->ops->map_lookup_elem(map, &key);
+		if (inner) {
+			v = inner->ops->map_lookup_elem(inner, &key);
+			h->errors += !v;
+			if (v)
+				__atomic_fetch_add(v, 1, __ATOMIC_RELAXED);
+		}
+	}
+	return NULL;
+}
+
+static void test_hammer_fd_arrays(void)
+{
+	const struct bpf64_backend *be = &bpf64_backend_hosted;
+	static __u32 ids[NR_THREADS][HAMMER_ITERS / 10];
+	struct hammer h[NR_THREADS];
+	pthread_t th[NR_THREADS];
+	int kind, t, i, fd, tmpl, errors, live, nr;
+
+	for (kind = 0; kind < 2; kind++) {
+		const char *what = kind ? "array of maps" : "prog array";
+
+		tmpl = array_create(be, BPF_MAP_TYPE_ARRAY, 8, 4, 0);
+		fd = kind ? bpf64_map_create_inner(be, BPF_MAP_TYPE_ARRAY_OF_MAPS,
+						   NULL, 4, 4, 4, 0, tmpl) :
+			    array_create(be, BPF_MAP_TYPE_PROG_ARRAY, 4, 4, 0);
+		close_fd(be, tmpl);
+		for (t = 0; t < NR_THREADS; t++) {
+			h[t] = (struct hammer){ .be = be, .fd = fd, .fd2 = kind,
+						.t = t, .ids = ids[t] };
+			pthread_create(&th[t], NULL, t % 2 ? hammer_fd_reader :
+				       hammer_fd_writer, &h[t]);
+		}
+		for (errors = 0, t = 0; t < NR_THREADS; t++) {
+			pthread_join(th[t], NULL);
+			errors += h[t].errors;
+		}
+		close_fd(be, fd);
+		for (live = nr = 0, t = 0; t < NR_THREADS; t++)
+			for (i = 0; i < h[t].nr_ids; i++, nr++)
+				live += id_live(be, kind ? BPF_MAP_GET_FD_BY_ID :
+						BPF_PROG_GET_FD_BY_ID, ids[t][i]);
+		TU_CHECK(!errors && nr && !live,
+			 "bpf64: %s: %d threads replace, delete and use slots (%d errors); of %d objects none left (%d)",
+			 what, NR_THREADS, errors, nr, live);
+	}
 }
 
 int main(void)
@@ -716,5 +958,8 @@ int main(void)
 	test_global_data();
 	test_mem_ok();
 	test_fd_refs();
+	test_hammer_values();
+	test_hammer_percpu();
+	test_hammer_fd_arrays();
 	return tu_exit();
 }

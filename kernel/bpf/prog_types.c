@@ -5,10 +5,6 @@
  */
 #include <linux/bpf64/helpers.h>
 
-/* kernel/trace/bpf_trace.c; helpers.h should say so */
-const struct bpf64_func_proto *
-bpf64_tracing_func_proto(u32 func_id, const struct bpf64_prog *prog);
-
 static const struct bpf64_prog_ops *const prog_types[] = {
 	[BPF_PROG_TYPE_SOCKET_FILTER]	= &bpf64_sk_filter_prog_ops,
 	[BPF_PROG_TYPE_KPROBE]		= &bpf64_kprobe_prog_ops,
