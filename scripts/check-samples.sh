@@ -163,7 +163,8 @@ expect()
 	# shellcheck disable=SC2086
 	summary "$tmp/json" $maps > "$tmp/got"
 	printf '%s\n' "$expected" | grep -v '^$' > "$tmp/want"
-	if diff -u "$tmp/want" "$tmp/got" > "$tmp/diff"; then
+	if diff -u --label want --label got "$tmp/want" "$tmp/got" \
+	   > "$tmp/diff"; then
 		tap_result ok "$desc on $backend"
 	else
 		cat "$tmp/err" >> "$tmp/diff"

@@ -39,6 +39,7 @@ PACKAGES=(
 	libelf-dev
 	zlib1g-dev
 	libbpf-dev
+	gcc-bpf
 	bpftool
 	libpcap-dev
 	libseccomp-dev

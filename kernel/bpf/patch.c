@@ -284,6 +284,15 @@ static int reaim(const struct bpf64_patch_set *set, struct bpf_insn *insn,
 	return 0;
 }
 
+/* Deletions have no instructions: the pool may even be NULL. */
+static u32 copy_patch(struct bpf_insn *out, const struct bpf64_patch_set *set,
+		      const struct bpf64_patch *p)
+{
+	if (p->n)
+		memcpy(out, set->pool + p->start, (size_t)p->n * sizeof(*out));
+	return p->n;
+}
+
 /* Pass 2: copy inserts, replacements and re-aimed originals into @out. */
 static int emit(const struct bpf64_patch_set *set, const struct groups *g,
 		struct bpf_insn *out, u32 new_len)
@@ -300,16 +309,13 @@ static int emit(const struct bpf64_patch_set *set, const struct groups *g,
 				rep = p;
 				continue;
 			}
-			memcpy(out + q, set->pool + p->start, (size_t)p->n * sizeof(*out));
-			q += p->n;
+			q += copy_patch(out + q, set, p);
 		}
 		if (i == set->len)
 			return 0;
 		w = unit_width(set, i);
 		if (rep) {
-			memcpy(out + q, set->pool + rep->start,
-			       (size_t)rep->n * sizeof(*out));
-			q += rep->n;
+			q += copy_patch(out + q, set, rep);
 			continue;
 		}
 		memcpy(out + q, set->insns + i, (size_t)w * sizeof(*out));

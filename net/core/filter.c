@@ -601,9 +601,10 @@ static u32 skb_flow_hash(const struct bpf64_skb *skb, bool *l4)
 	const u8 *nh = skb->head + skb->net;
 	const u8 *end = skb_data(skb) + skb->ctx.len;
 	const u8 *a = NULL, *b = NULL, *l4h = NULL;
-	u32 alen = 0, h = 0x811c9dc5, swap;
+	u32 alen = 0, h = 0x811c9dc5;
 	u16 proto = get_be16(&skb->ctx.protocol);
 	u8 ip_proto = 0;
+	bool swap;
 
 	if (proto == SKB_ETH_P_IP && end - nh >= SKB_IPV4_HLEN) {
 		a = nh + 12;
@@ -814,6 +815,11 @@ struct skb_field {
 	  .ioff = offsetof(struct bpf64_skb_ctx, ifield),		\
 	  .bpf_size = size, .access = acc, .kind = k, .reg_type = reg }
 #define SKB_F(f, size, acc)	SKB_FIELD(f, f, size, acc, SKB_LOAD, BPF64_SCALAR)
+#define SKB_ZERO_FIELD(ufield)						\
+	{ .uoff = offsetof(struct __sk_buff, ufield),			\
+	  .usize = sizeof(((struct __sk_buff *)0)->ufield),		\
+	  .bpf_size = BPF_W, .access = SKB_READ | SKB_NARROW,		\
+	  .kind = SKB_ZERO }
 
 /*
  * Fields not listed (family ... local_port, flow_keys, the padding) no
@@ -843,8 +849,7 @@ static const struct skb_field skb_fields[] = {
 		  BPF64_PTR_TO_PACKET),
 	SKB_FIELD(data_end, data_end, BPF_DW, SKB_TC_READ, SKB_LOAD,
 		  BPF64_PTR_TO_PACKET_END),
-	SKB_FIELD(napi_id, len, BPF_W, SKB_READ | SKB_NARROW, SKB_ZERO,
-		  BPF64_SCALAR),
+	SKB_ZERO_FIELD(napi_id),
 	/* An skb has no metadata: data_meta is data. */
 	SKB_FIELD(data_meta, data, BPF_DW, SKB_TC_READ, SKB_LOAD,
 		  BPF64_PTR_TO_PACKET_META),

@@ -599,7 +599,8 @@ static void test_ld_abs(void)
 		{ "abs W 12: IP source", SF, BPF_ABS, BPF_W, 12, be_bytes(ip + 12, 4) },
 		{ "abs W at the end", SF, BPF_ABS, BPF_W, sizeof(ipv4_tcp) - ETH_HLEN - 4,
 		  be_bytes(ipv4_tcp + sizeof(ipv4_tcp) - 4, 4) },
-		{ "abs W past the end", SF, BPF_ABS, BPF_W, sizeof(ipv4_tcp) - ETH_HLEN - 3, 0 },
+		{ "abs W past the end", SF, BPF_ABS, BPF_W,
+		  sizeof(ipv4_tcp) - ETH_HLEN - 3, 0 },
 		{ "abs B -1", SF, BPF_ABS, BPF_B, -1, 0 },
 		{ "net+9", SF, BPF_ABS, BPF_B, SKF_NET_OFF + 9, ip[9] },
 		{ "ll+12", SF, BPF_ABS, BPF_H, SKF_LL_OFF + 12, 0x0800 },
@@ -611,7 +612,8 @@ static void test_ld_abs(void)
 		{ "ind W r7-11", SF, BPF_IND, BPF_W, -11, 0 },
 		{ "tc abs H 12: ethertype", TC, BPF_ABS, BPF_H, 12, 0x0800 },
 		{ "tc net+0", TC, BPF_ABS, BPF_B, SKF_NET_OFF, ip[0] },
-		{ "tc ll+6", TC, BPF_ABS, BPF_W, SKF_LL_OFF + 6, be_bytes(ipv4_tcp + 6, 4) },
+		{ "tc ll+6", TC, BPF_ABS, BPF_W, SKF_LL_OFF + 6,
+		  be_bytes(ipv4_tcp + 6, 4) },
 		{ "tc ind H r7+2", TC, BPF_IND, BPF_H, 2, 0x0800 },
 	};
 	const struct ld *l;
@@ -697,8 +699,10 @@ static void test_load_bytes(void)
 		{ "tc load_bytes past the end", TC, lb, 60, 8, 0, -EFAULT, zero },
 		{ "relative mac 0", SF, rel, 0, 8, BPF_HDR_START_MAC, 0, ipv4_tcp },
 		{ "relative net 12", SF, rel, 12, 8, BPF_HDR_START_NET, 0, ip + 12 },
-		{ "relative mac past the end", SF, rel, 57, 8, BPF_HDR_START_MAC, -EFAULT, zero },
-		{ "relative net 0x10000", SF, rel, 0x10000, 1, BPF_HDR_START_NET, -EFAULT, zero },
+		{ "relative mac past the end", SF, rel, 57, 8, BPF_HDR_START_MAC,
+		  -EFAULT, zero },
+		{ "relative net 0x10000", SF, rel, 0x10000, 1, BPF_HDR_START_NET,
+		  -EFAULT, zero },
 		{ "relative header 2", SF, rel, 0, 8, 2, -EFAULT, zero },
 		{ "tc relative net 0", TC, rel, 0, 8, BPF_HDR_START_NET, 0, ip },
 	};
