@@ -180,7 +180,7 @@ static struct bpf64_region *find_alloc(struct bpf64_run *run, u64 addr)
 	u32 i;
 
 	for (i = 0; i < BPF64_RUN_MAX_ALLOCS; i++)
-		if (run->allocs[i].size && run->allocs[i].start == addr)
+		if (addr && run->allocs[i].start == addr)
 			return &run->allocs[i];
 	return NULL;
 }
@@ -190,7 +190,7 @@ static struct bpf64_region *free_alloc_slot(struct bpf64_run *run)
 	u32 i;
 
 	for (i = 0; i < BPF64_RUN_MAX_ALLOCS; i++)
-		if (!run->allocs[i].size)
+		if (!run->allocs[i].start)
 			return &run->allocs[i];
 	return NULL;
 }
@@ -257,8 +257,9 @@ static void grant_ret(struct interp_run *ir, const struct bpf64_func_proto *fn,
 
 	if (!r0)
 		return;
+	/* A write-only value gets no window: map_mem_ok refuses its reads. */
 	if (fn->ret_type == BPF64_RET_PTR_TO_MAP_VALUE_OR_NULL && map &&
-	    !is_map_of_maps(map)) {
+	    !is_map_of_maps(map) && !(map->map_flags & BPF_F_WRONLY_PROG)) {
 		slot = &run->windows[run->next_window++ % BPF64_RUN_MAX_WINDOWS];
 		*slot = (struct bpf64_region){
 			.start = r0, .size = map->value_size,
@@ -293,7 +294,7 @@ static bool call_checked(struct interp_run *ir, const struct bpf64_iinsn *ii,
 	}
 	regs[BPF_REG_0] = fn->func(regs[1], regs[2], regs[3], regs[4], regs[5]);
 	if (rec)
-		rec->size = 0;		/* released */
+		*rec = (struct bpf64_region){ };	/* released */
 	grant_ret(ir, fn, &regs[BPF_REG_1], map, regs[BPF_REG_0]);
 	return true;
 }
@@ -723,10 +724,10 @@ static void check_released(struct interp_run *ir)
 	u32 i;
 
 	for (i = 0; i < BPF64_RUN_MAX_ALLOCS; i++) {
-		if (!run->allocs[i].size)
+		if (!run->allocs[i].start)
 			continue;
 		bpf64_ringbuf_discard_proto.func(run->allocs[i].start, 0, 0, 0, 0);
-		run->allocs[i].size = 0;
+		run->allocs[i] = (struct bpf64_region){ };
 		if (!run->fault.err) {
 			run->fault.err = -ENOSPC;
 			run->fault.insn = ir->img->len - 1;

@@ -269,7 +269,8 @@ void *bpf64_fd_get(int fd, enum bpf64_obj_type type, u32 *mode, int *err)
 	void *obj = NULL;
 	u32 i = fd - BPF64_FD_BASE;
 
-	*err = -EBADF;
+	/* 0-2 are the process's stdio: open, but no bpf object (Linux). */
+	*err = fd >= 0 && fd < BPF64_FD_BASE ? -EINVAL : -EBADF;
 	if (fd >= BPF64_FD_BASE && i < nr_fds &&
 	    fds[i].type != BPF64_OBJ_NONE) {
 		*err = -EINVAL;

@@ -136,8 +136,9 @@ static int map_create(union bpf_attr *attr)
 	    attr->btf_value_type_id || attr->btf_vmlinux_value_type_id ||
 	    attr->map_ifindex)
 		return -EINVAL;		/* no BTF, no offload here */
-	/* One memory node, 0, as on a machine without NUMA. */
-	if ((attr->map_flags & BPF_F_NUMA_NODE) && attr->numa_node)
+	/* One memory node, 0, as on a machine without NUMA; -1 is any. */
+	if ((attr->map_flags & BPF_F_NUMA_NODE) && attr->numa_node &&
+	    attr->numa_node != (u32)-1)
 		return -EINVAL;
 	mode = file_mode(attr->map_flags);
 	if (mode < 0)
@@ -157,14 +158,12 @@ static int map_create(union bpf_attr *attr)
 	bpf64_map_init_from_attr(map, attr);
 	memcpy(map->name, name, sizeof(name));
 	map->refcnt = 1;
+	/* Other types ignore inner_map_fd, as Linux's do. */
 	if (map_is_fd_valued(attr->map_type) &&
 	    attr->map_type != BPF_MAP_TYPE_PROG_ARRAY) {
 		err = bpf64_map_meta_alloc(map, attr->inner_map_fd);
 		if (err)
 			goto put;
-	} else if (attr->inner_map_fd) {
-		err = -EINVAL;
-		goto put;
 	}
 	err = bpf64_map_alloc_id(map);
 	if (err)

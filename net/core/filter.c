@@ -9,8 +9,8 @@
  * first member, struct bpf64_skb_ctx, which keeps every __sk_buff field in
  * the width Linux keeps it in struct sk_buff (protocol and tc_index in 16
  * bits, data as a 64-bit pointer), so that each access the program makes is
- * rewritten at load time into the loads and stores Linux's
- * convert_ctx_access would make, narrow loads included.
+ * rewritten at load time (kernel/bpf/ctx_rewrite.c) into the loads and
+ * stores of the same widths Linux's convert_ctx_access makes.
  *
  * Until programs are verified they run in the interpreter's checked mode,
  * and the context region is split by what a type may write: socket filters

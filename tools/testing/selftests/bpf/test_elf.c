@@ -140,7 +140,9 @@ static const struct variant variants[] = {
 	{ "v1" }, { "v2" }, { "v3" }, { "v4" }, { "gcc", true },
 };
 
-static const char *const gcc_progs[] = { "elf_globals", "elf_maps", "elf_legacy" };
+static const char *const gcc_progs[] = {
+	"elf_globals", "elf_maps", "elf_legacy", "elf_pin",
+};
 
 static void object_path(char *buf, size_t size, const char *name,
 			const struct variant *v)
@@ -671,6 +673,19 @@ static void check_legacy(const char *path)
 	bpf64_object_close(obj);
 }
 
+static void check_pin(const char *path)
+{
+	struct bpf64_object *obj = open_obj(path);
+	struct bpf64_elf_map *m;
+
+	if (!obj)
+		return;
+	m = bpf64_object_find_map(obj, "elf_pin_counts");
+	TU_CHECK(m && m->pinning == BPF64_PIN_BY_NAME && m->def.max_entries == 1,
+		 "%s: elf_pin_counts is pinned by name", path);
+	bpf64_object_close(obj);
+}
+
 static void check_callback(const char *path)
 {
 	struct bpf64_object *obj = open_obj(path);
@@ -910,6 +925,57 @@ static void run_legacy(const struct bpf64_backend *be, const char *path)
 	bpf64_object_close(obj);
 }
 
+#define PIN_PATH	BPF64_PIN_ROOT "/elf_pin_counts"
+
+/* Three loads share the pinned map, the pin outliving the objects. */
+static void run_pin(const struct bpf64_backend *be, const char *path)
+{
+	struct bpf64_object *a, *b, *c = NULL;
+	u32 r1 = 0, r2 = 0, r3 = 0;
+	int e1 = -1, e2 = -1, e3 = -1;
+
+	be->unpin(PIN_PATH);	/* a leftover of an interrupted run */
+	a = load_obj(be, path);
+	b = a ? load_obj(be, path) : NULL;
+	if (a && b) {
+		e1 = run(be, bpf64_object_find_program(a, "pin_socket"), &r1);
+		e2 = run(be, bpf64_object_find_program(b, "pin_socket"), &r2);
+	}
+	bpf64_object_close(a);
+	bpf64_object_close(b);
+	if (a && b)
+		c = load_obj(be, path);
+	if (c)
+		e3 = run(be, bpf64_object_find_program(c, "pin_socket"), &r3);
+	TU_CHECK(!e1 && !e2 && !e3 && r1 == 1 && r2 == 2 && r3 == 3,
+		 "%s: %s three loads count 1, 2, 3 in the map pinned at %s (%u %u %u)",
+		 be->name, path, PIN_PATH, r1, r2, r3);
+	bpf64_object_close(c);
+	TU_CHECK(!be->unpin(PIN_PATH), "%s: %s unpinned", be->name, PIN_PATH);
+}
+
+/* A map pinned under the name that is not what the object defines. */
+static void run_pin_mismatch(const struct bpf64_backend *be, const char *path)
+{
+	struct bpf64_object *obj = open_obj(path);
+	char log[512] = "";
+	int fd, err = 0;
+
+	be->unpin(PIN_PATH);
+	fd = bpf64_map_create(be, BPF_MAP_TYPE_ARRAY, "other", 4, 8, 1, 0);
+	if (fd >= 0)
+		err = bpf64_obj_pin(be, fd, PIN_PATH);
+	if (obj && fd >= 0 && !err)
+		err = bpf64_object_load(obj, be, log, sizeof(log));
+	TU_CHECK(fd >= 0 && err == -EINVAL && strstr(log, "does not match"),
+		 "%s: a map of another value size pinned at %s is refused: %s",
+		 be->name, PIN_PATH, log);
+	if (fd >= 0)
+		be->close(fd);
+	be->unpin(PIN_PATH);
+	bpf64_object_close(obj);
+}
+
 static void test_load_and_run(bool gcc)
 {
 	const struct bpf64_backend *be;
@@ -930,7 +996,11 @@ static void test_load_and_run(bool gcc)
 			run_maps(be, path);
 			object_path(path, sizeof(path), "elf_legacy", v);
 			run_legacy(be, path);
+			object_path(path, sizeof(path), "elf_pin", v);
+			run_pin(be, path);
 		}
+		object_path(path, sizeof(path), "elf_pin", &variants[0]);
+		run_pin_mismatch(be, path);
 	}
 }
 
@@ -1461,6 +1531,8 @@ int main(int argc, char **argv)
 		compare_with_libbpf(path, "elf_maps");
 		object_path(path, sizeof(path), "elf_legacy", v);
 		check_legacy(path);
+		object_path(path, sizeof(path), "elf_pin", v);
+		check_pin(path);
 		if (v->gcc)
 			continue;
 		object_path(path, sizeof(path), "elf_callback", v);

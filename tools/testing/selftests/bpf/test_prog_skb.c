@@ -378,6 +378,7 @@ struct access {
 	int off;
 	int size;
 	bool write;
+	bool sx;		/* a sign-extending load */
 };
 
 static void test_refused_access(void)
@@ -417,6 +418,9 @@ static void test_refused_access(void)
 		{ TC, SKB_OFF(mark), 2, true },
 		{ TC, SKB_OFF(local_port), 4, false },
 		{ TC, SKB_OFF(flow_keys), 8, false },
+		/* packet pointers do not sign-extend */
+		{ TC, SKB_OFF(data), 4, false, true },
+		{ TC, SKB_OFF(data_end), 4, false, true },
 	};
 	const struct access *a;
 	char name[96];
@@ -425,7 +429,9 @@ static void test_refused_access(void)
 		struct bpf_insn insns[] = {
 			a->write ?
 			BPF64_ST_MEM(size_code(a->size), 1, a->off, 0) :
-			BPF64_LDX_MEM(size_code(a->size), 0, 1, a->off),
+			BPF64_RAW_INSN(BPF_LDX | size_code(a->size) |
+				       (a->sx ? BPF_MEMSX : BPF_MEM), 0, 1,
+				       a->off, 0),
 			BPF64_MOV64_IMM(0, 0),
 			BPF64_EXIT_INSN(),
 		};
@@ -435,7 +441,8 @@ static void test_refused_access(void)
 		c.cnt = ARRAY_SIZE(insns);
 		snprintf(name, sizeof(name), "%s %s of %d bytes at %d",
 			 a->type == TC ? "tc" : "sf",
-			 a->write ? "store" : "load", a->size, a->off);
+			 a->write ? "store" : a->sx ? "sign-extending load" :
+			 "load", a->size, a->off);
 		expect_refused(name, &c, -EACCES, "invalid bpf_context access");
 	}
 }
@@ -1179,6 +1186,29 @@ static void test_socket(void)
 	}
 }
 
+/* The base helpers networking types add: ktime_get_coarse_ns. */
+static void test_base_helpers(void)
+{
+	struct run c = base_run(SF), res[2], *r;
+	int n;
+
+	SET_PROG(c,
+		BPF64_CALL_HELPER(BPF_FUNC_ktime_get_coarse_ns),
+		BPF64_MOV64_REG(6, 0),
+		BPF64_CALL_HELPER(BPF_FUNC_ktime_get_coarse_ns),
+		BPF64_MOV64_IMM(7, 0),
+		BPF64_JMP_IMM(BPF_JEQ, 6, 0, 2),
+		BPF64_JMP_REG(BPF_JLT, 0, 6, 1),
+		BPF64_MOV64_IMM(7, 1),
+		BPF64_MOV64_REG(0, 7),
+		BPF64_EXIT_INSN());
+	n = run_both("sf ktime_get_coarse_ns", &c, res);
+	for_each_result(r, res, n)
+		TU_CHECK(!r->err && r->retval == 1,
+			 "%s: coarse time, not 0, does not go back (%u)",
+			 r->be, r->retval);
+}
+
 /* skb_pull_data: a linear skb has its whole length, no more. */
 static void test_pull_data(void)
 {
@@ -1466,6 +1496,7 @@ int main(void)
 	test_csum_level();
 	test_hash();
 	test_socket();
+	test_base_helpers();
 	test_pull_data();
 	test_run_errors();
 	test_ctx_tail();

@@ -604,6 +604,7 @@ static void test_refused(void)
 		const char *name;
 		int off, size;
 		bool write;
+		bool sx;
 	} bad[] = {
 		{ "store to data", XDP_OFF(data), 4, true },
 		{ "store to rx_queue_index", XDP_OFF(rx_queue_index), 4, true },
@@ -613,6 +614,8 @@ static void test_refused(void)
 		{ "egress_ifindex outside devmap", XDP_OFF(egress_ifindex), 4, false },
 		{ "past xdp_md", sizeof(struct xdp_md), 4, false },
 		{ "misaligned", 2, 4, false },
+		{ "sign-extending load of data", XDP_OFF(data), 4, false, true },
+		{ "sign-extending load of data_meta", XDP_OFF(data_meta), 4, false, true },
 	};
 	int i;
 
@@ -623,7 +626,9 @@ static void test_refused(void)
 		struct bpf_insn insns[] = {
 			bad[i].write ?
 			BPF64_ST_MEM(sizes[bad[i].size], 1, bad[i].off, 0) :
-			BPF64_LDX_MEM(sizes[bad[i].size], 0, 1, bad[i].off),
+			BPF64_RAW_INSN(BPF_LDX | sizes[bad[i].size] |
+				       (bad[i].sx ? BPF_MEMSX : BPF_MEM), 0, 1,
+				       bad[i].off, 0),
 			BPF64_MOV64_IMM(0, 0),
 			BPF64_EXIT_INSN(),
 		};
