@@ -86,6 +86,15 @@ $(foreach v,1 2 3 4,$(eval $(call bpf_prog_cpu_rule,$(v))))
 
 progs: $(PROG_OBJS)
 
+# The samples (samples/bpf/): objects for bpf64 run and for Linux.
+BPF_SYS_INC := -I/usr/include/$(shell gcc -print-multiarch 2>/dev/null)
+SAMPLE_OBJS := $(patsubst samples/bpf/%.c,$(O)/samples/%.o,$(wildcard samples/bpf/*.c))
+$(O)/samples/%.o: samples/bpf/%.c
+	@mkdir -p $(dir $@)
+	$(BPF_CLANG) -target bpf -O2 -g -Wall -Werror -mcpu=v3 $(BPF_SYS_INC) -c $< -o $@
+
+samples: $(SAMPLE_OBJS)
+
 tests: all $(TESTS) $(BENCHES) progs
 
 check:
@@ -102,5 +111,5 @@ fuzz: tests
 clean:
 	rm -rf build build-*
 
-.PHONY: all tests progs check bench fuzz clean
+.PHONY: all tests progs samples check bench fuzz clean
 -include $(LIB_OBJS:.o=.d) $(TOOL_OBJS:.o=.d)

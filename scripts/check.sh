@@ -57,10 +57,12 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-allocator_may_return_null=1}
 scripts/install-deps.sh || echo "# install-deps.sh failed; steps that need packages will say so"
 
 tap "gcc build" build build gcc && tests build
+tap "samples" scripts/check-samples.sh build/bpf64
 tap "clang build" build build-clang clang-19
 tap "freestanding core" scripts/check-freestanding.sh
 tap "kernel module" scripts/check-module.sh
 tap "sanitizer build" build build-san clang-19 1 && tests build-san
+tap "samples (sanitizers)" env SAMPLES_OUT=build-san/samples scripts/check-samples.sh build-san/bpf64
 tap "fuzzers" scripts/fuzz.sh short
 
 awk '

@@ -537,6 +537,15 @@ struct bpf64_prog *bpf64_prog_array_get(struct bpf64_map *map, u32 index)
 	return prog;
 }
 
+/* No fd or pin left: let go of every program (Linux's map_release_uref). */
+static void prog_array_release_uref(struct bpf64_map *map)
+{
+	u32 i;
+
+	for (i = 0; i < map->max_entries; i++)
+		fd_array_xchg(to_array(map), i, NULL, NULL);
+}
+
 /* Programs reach a PROG_ARRAY only through tail calls. */
 const struct bpf64_map_ops bpf64_prog_array_map_ops = {
 	.map_alloc_check = fd_array_alloc_check,
@@ -546,6 +555,7 @@ const struct bpf64_map_ops bpf64_prog_array_map_ops = {
 	.map_get_next_key = array_get_next_key,
 	.map_lookup_copy = fd_array_lookup_copy,
 	.map_update_copy = fd_array_update_copy,
+	.map_release_uref = prog_array_release_uref,
 };
 
 const struct bpf64_map_ops bpf64_array_of_maps_map_ops = {

@@ -357,17 +357,36 @@ static bool call_indirect(struct interp_run *ir, const struct bpf64_iinsn *ii,
 	return true;
 }
 
-/* LD_ABS / LD_IND: big-endian load from the run's packet into *r0. */
+/*
+ * LD_ABS / LD_IND: big-endian load from the run's packet into *r0.  Offsets
+ * from SKF_NET_OFF and SKF_LL_OFF read from the network and link headers,
+ * as Linux's bpf_internal_load_pointer_neg_helper(); anything else below 0
+ * misses.  Every byte must lie before the packet's end.
+ */
+#define BPF64_SKF_NET_OFF	(-0x100000)
+#define BPF64_SKF_LL_OFF	(-0x200000)
+
 static bool load_packet(struct interp_run *ir, s32 off, u32 size, u64 *r0)
 {
 	const struct bpf64_run *run = ir->run;
+	const u8 *base = run->pkt;
 	u64 v = 0;
 	u32 i;
 
-	if (off < 0 || !run->pkt || (u64)off + size > run->pkt_len)
+	if (off < 0 && off >= BPF64_SKF_NET_OFF) {
+		base = run->pkt_net;
+		off -= BPF64_SKF_NET_OFF;
+	} else if (off < 0 && off >= BPF64_SKF_LL_OFF) {
+		base = run->pkt_mac;
+		off -= BPF64_SKF_LL_OFF;
+	} else if (off < 0) {
+		return false;
+	}
+	if (!base || !run->pkt || base > run->pkt + run->pkt_len ||
+	    (u64)off + size > (u64)(run->pkt + run->pkt_len - base))
 		return false;
 	for (i = 0; i < size; i++)
-		v = v << 8 | run->pkt[off + i];
+		v = v << 8 | base[off + i];
 	*r0 = v;
 	return true;
 }

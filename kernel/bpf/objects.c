@@ -79,6 +79,24 @@ static void obj_put(enum bpf64_obj_type type, void *obj)
 		bpf64_prog_put(obj);
 }
 
+/* Fds and pins are user references: they also count in map->usercnt. */
+static void obj_uref_get(enum bpf64_obj_type type, void *obj)
+{
+	if (type == BPF64_OBJ_MAP)
+		bpf64_atomic_fetch_add64(&((struct bpf64_map *)obj)->usercnt, 1);
+}
+
+static void obj_uref_put(enum bpf64_obj_type type, void *obj)
+{
+	struct bpf64_map *map = obj;
+
+	if (type == BPF64_OBJ_MAP &&
+	    bpf64_atomic_fetch_add64(&map->usercnt, -1) == 1 &&
+	    map->ops->map_release_uref)
+		map->ops->map_release_uref(map);
+	obj_put(type, obj);
+}
+
 void bpf64_map_get(struct bpf64_map *map)
 {
 	bpf64_atomic_fetch_add64(&map->refcnt, 1);
@@ -253,6 +271,7 @@ int bpf64_fd_install(enum bpf64_obj_type type, void *obj, u32 mode)
 	if (i < nr_fds) {
 		fds[i] = (struct bpf64_fd_entry){ type, obj, mode };
 		fd = i + BPF64_FD_BASE;
+		obj_uref_get(type, obj);
 	}
 	bpf64_spin_unlock(&objects_lock, flags);
 	return fd;
@@ -299,7 +318,7 @@ int bpf64_close(int fd)
 	bpf64_spin_unlock(&objects_lock, flags);
 	if (e.type == BPF64_OBJ_NONE)
 		return -EBADF;
-	obj_put(e.type, e.obj);
+	obj_uref_put(e.type, e.obj);
 	return 0;
 }
 
@@ -370,8 +389,10 @@ int bpf64_pin_add(const char *path, enum bpf64_obj_type type, void *obj)
 		err = -ENOMEM;
 	else
 		pins[nr_pins++] = (struct bpf64_pin){ copy, type, obj };
-	if (!err)
+	if (!err) {
 		obj_get(type, obj);
+		obj_uref_get(type, obj);
+	}
 	bpf64_spin_unlock(&objects_lock, flags);
 	if (err)
 		bpf64_free(copy);
@@ -407,7 +428,7 @@ int bpf64_unpin(const char *path)
 	if (i < 0)
 		return -ENOENT;
 	bpf64_free(p.path);
-	obj_put(p.type, p.obj);
+	obj_uref_put(p.type, p.obj);
 	return 0;
 }
 

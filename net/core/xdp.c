@@ -440,11 +440,6 @@ static void xdp_free(struct bpf64_xdp_buff *xdp)
 	bpf64_free(xdp);
 }
 
-static int xdp_copy_to_user(u64 uptr, const u8 *p, u32 len)
-{
-	return bpf64_copy_to_user(uptr, p, len) ? -EFAULT : 0;
-}
-
 /*
  * data_out: from data_meta on, fragments included, as bpf_test_finish()
  * writes it.  When it must be cut short Linux cuts the linear part and
@@ -469,11 +464,11 @@ static int xdp_data_out(struct bpf64_xdp_buff *xdp, const union bpf_attr *attr,
 	if (copy < xdp->frags_size)
 		return -ENOSPC;
 	copy -= xdp->frags_size;
-	if (xdp_copy_to_user(uptr, net_ptr(xdp->ctx.data_meta), copy))
+	if (bpf64_copy_to_user(uptr, net_ptr(xdp->ctx.data_meta), copy))
 		return -EFAULT;
 	for (i = 0; i < xdp->nr_frags; i++) {
-		if (xdp_copy_to_user(uptr + copy, xdp->frags[i].page,
-				     xdp->frags[i].size))
+		if (bpf64_copy_to_user(uptr + copy, xdp->frags[i].page,
+				       xdp->frags[i].size))
 			return -EFAULT;
 		copy += xdp->frags[i].size;
 	}

@@ -66,6 +66,13 @@ struct bpf64_map_ops {
 	 */
 	bool (*map_mem_ok)(const struct bpf64_map *map, u64 addr, u32 size,
 			   bool write);
+
+	/*
+	 * The last fd or pin is gone (programs may still hold the map).  A
+	 * PROG_ARRAY empties itself here, as Linux's map_release_uref, which
+	 * breaks the cycle of a program tail-calling through its own array.
+	 */
+	void (*map_release_uref)(struct bpf64_map *map);
 };
 
 struct bpf64_map {
@@ -77,6 +84,7 @@ struct bpf64_map {
 	u32 map_flags;
 	u32 id;
 	u64 refcnt;			/* atomic: fds, pins, programs, outer maps */
+	u64 usercnt;			/* atomic: fds and pins only */
 	bool frozen;			/* BPF_MAP_FREEZE: no more syscall writes */
 	char name[BPF_OBJ_NAME_LEN];
 	/* ARRAY_OF_MAPS / HASH_OF_MAPS: what inner maps must look like. */

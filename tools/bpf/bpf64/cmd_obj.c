@@ -371,14 +371,15 @@ static int run_loaded(const struct obj_args *a, struct bpf64_object *obj,
 		t.data_out = data_out;
 		t.data_size_out = sizeof(data_out);
 	}
-	if (ctx) {
+	/* Tracing programs take a context in but give none back. */
+	if (prog->type == BPF_PROG_TYPE_KPROBE ||
+	    prog->type == BPF_PROG_TYPE_TRACEPOINT) {
+		if (a->be == &bpf64_backend_hosted)
+			t.flags |= BPF64_F_TEST_RUN_TRACING;
+	} else if (ctx) {
 		t.ctx_out = ctx_out;
 		t.ctx_size_out = sizeof(ctx_out);
 	}
-	if (a->be == &bpf64_backend_hosted &&
-	    (prog->type == BPF_PROG_TYPE_KPROBE ||
-	     prog->type == BPF_PROG_TYPE_TRACEPOINT))
-		t.flags |= BPF64_F_TEST_RUN_TRACING;
 	bpf64_trace_clear();
 	err = bpf64_prog_test_run(a->be, prog->fd, &t);
 	if (err) {
@@ -397,7 +398,7 @@ static int run_loaded(const struct obj_args *a, struct bpf64_object *obj,
 			hex(data_out, t.data_size_out);
 			putchar('"');
 		}
-		if (ctx) {
+		if (t.ctx_out) {
 			printf(",\"ctx_out\":\"");
 			hex(ctx_out, t.ctx_size_out);
 			putchar('"');

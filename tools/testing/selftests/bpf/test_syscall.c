@@ -438,6 +438,64 @@ static void test_prog_run(void)
 	}
 }
 
+/*
+ * A program that counts its runs and tail-calls itself through its own
+ * PROG_ARRAY: 1 + 33 runs (Linux's limit), and closing the fds breaks the
+ * program <-> array cycle (the leak checker of the sanitizer build sees it
+ * otherwise).
+ */
+static void test_tail_call_limit(void)
+{
+	const struct bpf64_backend *be;
+	unsigned char pkt[64] = { [12] = 0x08 };
+	__u32 key = 0;
+	__u64 count;
+	int err, prog, jmp, cnt;
+
+	for_each_backend(be) {
+		struct bpf64_load_opts opts = { .prog_type = BPF_PROG_TYPE_SOCKET_FILTER };
+		struct bpf64_test_opts t = { .data_in = pkt,
+					     .data_size_in = sizeof(pkt) };
+
+		jmp = bpf64_map_create(be, BPF_MAP_TYPE_PROG_ARRAY, "t_jmp", 4, 4, 1, 0);
+		cnt = bpf64_map_create(be, BPF_MAP_TYPE_ARRAY, "t_cnt", 4, 8, 1, 0);
+		{
+			struct bpf_insn insns[] = {
+				BPF64_MOV64_REG(BPF_REG_6, BPF_REG_1),
+				BPF64_ST_MEM(BPF_W, BPF_REG_10, -4, 0),
+				BPF64_MOV64_REG(BPF_REG_2, BPF_REG_10),
+				BPF64_ALU64_IMM(BPF_ADD, BPF_REG_2, -4),
+				BPF64_LD_MAP_FD(BPF_REG_1, cnt),
+				BPF64_CALL_HELPER(BPF_FUNC_map_lookup_elem),
+				BPF64_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 2),
+				BPF64_MOV64_IMM(BPF_REG_1, 1),
+				BPF64_ATOMIC_OP(BPF_DW, BPF_ADD, BPF_REG_0, BPF_REG_1, 0),
+				BPF64_MOV64_REG(BPF_REG_1, BPF_REG_6),
+				BPF64_LD_MAP_FD(BPF_REG_2, jmp),
+				BPF64_MOV64_IMM(BPF_REG_3, 0),
+				BPF64_CALL_HELPER(BPF_FUNC_tail_call),
+				BPF64_MOV64_IMM(BPF_REG_0, 7),
+				BPF64_EXIT_INSN(),
+			};
+
+			prog = bpf64_prog_load(be, insns, ARRAY_SIZE(insns), &opts);
+		}
+		err = bpf64_map_update(be, jmp, &key, &prog, BPF_ANY);
+		TU_CHECK(jmp >= 0 && cnt >= 0 && prog >= 0 && !err,
+			 "%s: a program in its own prog array (%d %d %d %d)",
+			 be->name, jmp, cnt, prog, err);
+		err = bpf64_prog_test_run(be, prog, &t);
+		count = 0;
+		bpf64_map_lookup(be, cnt, &key, &count, 0);
+		TU_CHECK(!err && t.retval == 7 && count == 34,
+			 "%s: one run and 33 tail calls, then the fall-through (%d %u %llu)",
+			 be->name, err, t.retval, (unsigned long long)count);
+		be->close(prog);
+		be->close(jmp);
+		be->close(cnt);
+	}
+}
+
 int main(void)
 {
 	test_attr_size();
@@ -449,5 +507,6 @@ int main(void)
 	test_ids();
 	test_prog_load_errors();
 	test_prog_run();
+	test_tail_call_limit();
 	return tu_exit();
 }
