@@ -189,6 +189,8 @@ static bool user_addr_bad(u64 addr, size_t n)
 
 int bpf64_copy_from_user(void *dst, u64 src, size_t n)
 {
+	if (!n)
+		return 0;
 	if (user_addr_bad(src, n))
 		return -EFAULT;
 	memcpy(dst, (const void *)(uintptr_t)src, n);
@@ -197,6 +199,8 @@ int bpf64_copy_from_user(void *dst, u64 src, size_t n)
 
 int bpf64_copy_to_user(u64 dst, const void *src, size_t n)
 {
+	if (!n)
+		return 0;
 	if (user_addr_bad(dst, n))
 		return -EFAULT;
 	memcpy((void *)(uintptr_t)dst, src, n);

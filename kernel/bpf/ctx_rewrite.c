@@ -524,7 +524,12 @@ static int convert(struct ctx_an *an, u32 i, const struct bpf_insn *insn)
 	struct bpf_insn si = *insn, buf[PATCH_BUF];
 	bool narrow_load;
 
-	if (!ops->is_valid_access(insn->off, size, write, an->prog, &info)) {
+	/*
+	 * Linux's types refuse a sign-extending load (info->is_ldsx) of
+	 * exactly the fields that give pointers; here that is one rule.
+	 */
+	if (!ops->is_valid_access(insn->off, size, write, an->prog, &info) ||
+	    (memsx && info.reg_type != BPF64_SCALAR)) {
 		bpf64_log(an->log, "insn %u: invalid bpf_context access off=%d size=%u\n",
 			  i, insn->off, size);
 		return -EACCES;

@@ -26,6 +26,7 @@
  * eth_type_trans() and pushed back for tc, which sees the packet from the
  * Ethernet header while socket filters see it from the network header.
  */
+#include <linux/bpf64/insn.h>
 #include <linux/bpf64/helpers.h>
 #include "skb.h"
 
@@ -894,6 +895,7 @@ static bool skb_is_valid_access(int off, int size, bool write, bool tc,
 		if (write)
 			return size == sizeof(u32);
 		info->ctx_field_size = sizeof(u32);
+		info->target_size = bpf64_size_bytes(f->bpf_size);
 		return size <= (int)sizeof(u32);
 	}
 	info->reg_type = f->reg_type;

@@ -24,6 +24,14 @@ static inline bool bpf64_is_ldimm64(const struct bpf_insn *insn)
 	return insn->code == (BPF_LD | BPF_IMM | BPF_DW);
 }
 
+/* Bytes moved by a load or store of BPF_SIZE(code). */
+static inline u32 bpf64_size_bytes(u8 code)
+{
+	static const u8 bytes[] = { 4, 2, 1, 8 };	/* W, H, B, DW */
+
+	return bytes[BPF_SIZE(code) >> 3];
+}
+
 static inline bool bpf64_is_jmp_class(u8 code)
 {
 	return BPF_CLASS(code) == BPF_JMP || BPF_CLASS(code) == BPF_JMP32;

@@ -77,6 +77,12 @@ enum bpf64_reg_type {
 
 struct bpf64_ctx_access {
 	u32 ctx_field_size;	/* set when a narrower load of the field is OK */
+	/*
+	 * Bytes the converted load really reads (the internal field's width;
+	 * 0: ctx_field_size).  As in Linux, a narrow load is shifted and
+	 * masked only when it is narrower than this.
+	 */
+	u8 target_size;
 	u8 reg_type;		/* enum bpf64_reg_type of what a load gives */
 };
 
