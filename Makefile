@@ -50,20 +50,13 @@ $(O)/libbpf64.a: $(LIB_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-# TEMPORARY: link stubs for pieces of issue 3 not yet landed (stubs/ is
-# not in git); resolved only after libbpf64.a, so real definitions win.
-STUB_OBJS := $(patsubst %.c,$(O)/%.o,$(wildcard stubs/*.c))
-$(O)/libstubs.a: $(STUB_OBJS)
-	@rm -f $@
-	$(AR) rcs $@ $^
-
-$(O)/bpf64: $(TOOL_OBJS) $(O)/libbpf64.a $(O)/libstubs.a
+$(O)/bpf64: $(TOOL_OBJS) $(O)/libbpf64.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(O)/tests/%: tools/testing/selftests/bpf/%.c $(O)/libbpf64.a $(O)/libstubs.a
+$(O)/tests/%: tools/testing/selftests/bpf/%.c $(O)/libbpf64.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itools/testing/selftests/bpf $(LDFLAGS) -o $@ $< \
-		$(O)/libbpf64.a $(O)/libstubs.a $(LDLIBS)
+		$(O)/libbpf64.a $(LDLIBS)
 
 # BPF programs the tests load, compiled by clang for each -mcpu they need:
 # build/progs/NAME.o (-mcpu=v3) and build/progs/NAME.vN.o (-mcpu=vN).
@@ -84,7 +77,16 @@ $(O)/progs/%.v$(1).o: tools/testing/selftests/bpf/progs/%.c
 endef
 $(foreach v,1 2 3 4,$(eval $(call bpf_prog_cpu_rule,$(v))))
 
-progs: $(PROG_OBJS)
+# The same programs from GCC's BPF backend (gcc-bpf): build/progs/NAME.gcc.o.
+BPF_GCC ?= bpf-gcc
+BPF_GCC_CFLAGS := -O2 -gbtf -Wall -Werror -Itools/testing/selftests/bpf/progs
+GCC_PROG_SRCS := $(filter-out %/elf_callback.c,$(wildcard tools/testing/selftests/bpf/progs/elf_*.c))
+GCC_PROG_OBJS := $(patsubst tools/testing/selftests/bpf/progs/%.c,$(O)/progs/%.gcc.o,$(GCC_PROG_SRCS))
+$(O)/progs/%.gcc.o: tools/testing/selftests/bpf/progs/%.c
+	@mkdir -p $(dir $@)
+	$(BPF_GCC) $(BPF_GCC_CFLAGS) -c $< -o $@
+
+progs: $(PROG_OBJS) $(if $(shell command -v $(BPF_GCC)),$(GCC_PROG_OBJS))
 
 # The samples (samples/bpf/): objects for bpf64 run and for Linux.
 BPF_SYS_INC := -I/usr/include/$(shell gcc -print-multiarch 2>/dev/null)

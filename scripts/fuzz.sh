@@ -53,6 +53,12 @@ make_seeds()
 
 	conf=$(conformance_dir)
 	mkdir -p "$out/seeds/text" "$out/seeds/insns"
+	# Real objects, without their debug info, for fuzz_elf.
+	mkdir -p "$out/seeds/elf"
+	for f in build/progs/elf_*.o; do
+		[[ -f $f ]] && llvm-objcopy-19 --strip-debug -R .BTF.ext \
+			-R .rel.BTF.ext "$f" "$out/seeds/elf/${f##*/}"
+	done
 	[[ -n $conf ]] || return 0
 	for f in "$conf"/*.data; do
 		name=$(basename "$f" .data)
@@ -70,6 +76,7 @@ seeds_for()
 {
 	case $1 in
 	fuzz_asm)	echo "$out/seeds/text" ;;
+	fuzz_elf)	echo "$out/seeds/elf" ;;
 	*)		echo "$out/seeds/insns" ;;
 	esac
 }
@@ -111,7 +118,9 @@ for src in "${harnesses[@]}"; do
 		continue
 	fi
 	mkdir -p "$out/corpus/$name"
-	if "$out/$name" -max_total_time="$secs" -max_len=4096 -timeout=30 \
+	max_len=4096
+	[[ $name == fuzz_elf ]] && max_len=8192	# real objects are larger
+	if "$out/$name" -max_total_time="$secs" -max_len=$max_len -timeout=30 \
 		-rss_limit_mb=2048 -print_final_stats=1 \
 		-artifact_prefix="$out/crash-$name-" \
 		"$out/corpus/$name" "$(seeds_for "$name")" > "$log" 2>&1; then

@@ -551,7 +551,8 @@ static int convert(struct ctx_an *an, u32 i, const struct bpf_insn *insn)
 		return 0;	/* the same layout: the access stays */
 	if (cnt > BPF64_MAX_CTX_PATCH || !patch_ok(buf, cnt))
 		return misconfigured(an, i, "convert_ctx_access gave invalid code");
-	if (narrow_load)
+	/* Linux shifts and masks only below the width really loaded. */
+	if (narrow_load && size < (info.target_size ? info.target_size : fs))
 		cnt = narrow(buf, cnt, insn->dst_reg, insn->off, size, fs);
 	if (memsx)
 		buf[cnt++] = (struct bpf_insn){
