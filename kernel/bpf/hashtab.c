@@ -130,7 +130,7 @@ static struct bpf64_htab *to_htab(const struct bpf64_map *map)
 #define HTAB_MUL2	0xc4ceb9fe1a85ec53ULL
 
 /* Multiply into 128 bits and fold: every output bit sees every input bit. */
-static u64 htab_fold_mul(u64 a, u64 b)
+static __always_inline u64 htab_fold_mul(u64 a, u64 b)
 {
 	unsigned __int128 r = (unsigned __int128)a * b;
 
@@ -138,7 +138,7 @@ static u64 htab_fold_mul(u64 a, u64 b)
 }
 
 /* The last 1 to 8 key bytes as one word: 4 and 8 are the common sizes. */
-static u64 htab_tail_word(const u8 *p, u32 len)
+static __always_inline u64 htab_tail_word(const u8 *p, u32 len)
 {
 	u64 w = 0;
 	u32 w32;
@@ -163,7 +163,7 @@ static u64 htab_tail_word(const u8 *p, u32 len)
  * last wide multiply spreads every bit of the key and seed over the low
  * bits that pick the bucket.  A 4 or 8 byte key costs one multiply.
  */
-static u32 htab_hash(const void *key, u32 len, u64 seed)
+static __always_inline u32 htab_hash(const void *key, u32 len, u64 seed)
 {
 	const u8 *p = key;
 	u64 h = seed;
@@ -175,7 +175,8 @@ static u32 htab_hash(const void *key, u32 len, u64 seed)
 	return htab_fold_mul(h ^ htab_tail_word(p, len), HTAB_MUL2);
 }
 
-static bool htab_keys_equal(const void *a, const void *b, u32 size)
+static __always_inline bool htab_keys_equal(const void *a, const void *b,
+					    u32 size)
 {
 	u64 x, y;
 	u32 x32, y32;
@@ -229,8 +230,8 @@ static struct htab_bucket *htab_bucket(const struct bpf64_htab *htab, u32 hash)
 }
 
 /* Lock-free: the element with @key, or NULL (see the top of the file). */
-static struct htab_elem *htab_find(const struct bpf64_htab *htab,
-				   const void *key, u32 hash)
+static __always_inline struct htab_elem *
+htab_find(const struct bpf64_htab *htab, const void *key, u32 hash)
 {
 	u32 idx = hash & htab->mask, size = htab->map.key_size, seq;
 	struct htab_bucket *b = &htab->buckets[idx];

@@ -130,7 +130,7 @@ static int map_create(union bpf_attr *attr)
 
 	if (attr->map_type < ARRAY_SIZE(map_types))
 		ops = map_types[attr->map_type];
-	if (!ops || !ops->map_alloc)
+	if (!ops)
 		return -EINVAL;
 	if (attr->map_extra || attr->btf_fd || attr->btf_key_type_id ||
 	    attr->btf_value_type_id || attr->btf_vmlinux_value_type_id ||
