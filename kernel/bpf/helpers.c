@@ -53,13 +53,14 @@ bool bpf64_map_func_compatible(u32 map_type, u32 func_id)
 	return true;
 }
 
+/*
+ * The map helpers trust their map as Linux's do: the checked mode (and the
+ * verifier) pair helpers and map types by bpf64_map_func_compatible().
+ */
 static u64 helper_map_lookup_elem(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 {
 	struct bpf64_map *map = (struct bpf64_map *)(unsigned long)r1;
 
-	if (unlikely(!bpf64_map_func_compatible(map->map_type,
-						BPF_FUNC_map_lookup_elem)))
-		return 0;
 	return (unsigned long)map->ops->map_lookup_elem(map,
 						(void *)(unsigned long)r2);
 }
@@ -68,9 +69,6 @@ static u64 helper_map_update_elem(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 {
 	struct bpf64_map *map = (struct bpf64_map *)(unsigned long)r1;
 
-	if (unlikely(!bpf64_map_func_compatible(map->map_type,
-						BPF_FUNC_map_update_elem)))
-		return -EINVAL;
 	return map->ops->map_update_elem(map, (void *)(unsigned long)r2,
 					 (void *)(unsigned long)r3, r4);
 }
@@ -79,9 +77,6 @@ static u64 helper_map_delete_elem(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 {
 	struct bpf64_map *map = (struct bpf64_map *)(unsigned long)r1;
 
-	if (unlikely(!bpf64_map_func_compatible(map->map_type,
-						BPF_FUNC_map_delete_elem)))
-		return -EINVAL;
 	return map->ops->map_delete_elem(map, (void *)(unsigned long)r2);
 }
 

@@ -208,6 +208,9 @@ static bool check_arg(struct interp_run *ir, const struct bpf64_iinsn *ii,
 		if (!is_used_map(ir->img->prog, v) && !bpf64_map_ptr_valid(v))
 			return bad_arg(ir, ii, arg, "not a map");
 		*map = (struct bpf64_map *)(unsigned long)v;
+		if (!bpf64_map_func_compatible((*map)->map_type,
+					       ir->img->func_ids[ii->imm]))
+			return bad_arg(ir, ii, arg, "a map of a type this helper does not take");
 		return true;
 	case BPF64_ARG_PTR_TO_MAP_KEY:
 		if (!*map || !mem_allowed(ir, v, (*map)->key_size, false))
@@ -620,6 +623,7 @@ static int bind_helper(struct bpf64_interp_image *img, u32 i, s32 *imm,
 	}
 	img->helpers[*nr_bound] = h->func;
 	img->protos[*nr_bound] = h;
+	img->func_ids[*nr_bound] = *imm;
 	*imm = (*nr_bound)++;
 	return 0;
 }
@@ -630,6 +634,7 @@ void bpf64_interp_image_free(struct bpf64_interp_image *img)
 		return;
 	bpf64_free(img->helpers);
 	bpf64_free(img->protos);
+	bpf64_free(img->func_ids);
 	bpf64_free(img);
 }
 
@@ -698,9 +703,12 @@ int bpf64_interp_prepare(struct bpf64_prog *prog, enum bpf64_run_mode mode,
 	if (nr_calls) {
 		img->helpers = bpf64_zalloc_array(nr_calls, sizeof(*img->helpers));
 		img->protos = bpf64_zalloc_array(nr_calls, sizeof(*img->protos));
-		if (!img->helpers || !img->protos) {
+		img->func_ids = bpf64_zalloc_array(nr_calls,
+						   sizeof(*img->func_ids));
+		if (!img->helpers || !img->protos || !img->func_ids) {
 			bpf64_free(img->helpers);
 			bpf64_free(img->protos);
+			bpf64_free(img->func_ids);
 			bpf64_free(img);
 			return -ENOMEM;
 		}

@@ -30,6 +30,7 @@ struct bpf64_interp_image {
 	const struct bpf64_prog *prog;
 	bpf64_helper_fn *helpers;		/* CALL's imm indexes these */
 	const struct bpf64_func_proto **protos;	/* checked mode's arguments */
+	u32 *func_ids;				/* and the helpers' ids */
 	struct bpf64_iinsn insns[];
 };
 

@@ -155,7 +155,6 @@ static int map_create(union bpf_attr *attr)
 	if (!map)
 		return err ? err : -ENOMEM;
 	map->ops = ops;
-	bpf64_map_init_from_attr(map, attr);
 	memcpy(map->name, name, sizeof(name));
 	map->refcnt = 1;
 	/* Other types ignore inner_map_fd, as Linux's do. */

@@ -9,7 +9,6 @@
  * BPF64_F_TEST_RUN_TRACING.
  */
 #include <linux/bpf64/helpers.h>
-#include <uapi/linux/bpf64.h>
 
 /*
  * The trace buffer: lines in a ring, the oldest dropped for new ones.  One

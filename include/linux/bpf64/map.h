@@ -28,8 +28,9 @@ struct bpf64_prog;
 struct bpf64_map_ops {
 	/*
 	 * MAP_CREATE: check the type-specific parts of @attr (flags, sizes,
-	 * max_entries) with Linux's errno, then allocate.  syscall.c fills the
-	 * common fields of the returned map afterwards.
+	 * max_entries) with Linux's errno, then allocate; map_alloc fills the
+	 * common fields (bpf64_map_init_from_attr, then what the type adjusts,
+	 * such as a rounded max_entries).
 	 */
 	int (*map_alloc_check)(const union bpf_attr *attr);
 	struct bpf64_map *(*map_alloc)(const union bpf_attr *attr, int *err);

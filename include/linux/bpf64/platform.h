@@ -75,6 +75,9 @@ int strncmp(const char *a, const char *b, size_t n);
 
 #endif /* __KERNEL__ */
 
+/* bpf64's own additions to the ABI (a flag of BPF_PROG_TEST_RUN). */
+#include <uapi/linux/bpf64.h>
+
 /* Linux's kernel-internal "operation not supported" (bpf() returns it). */
 #ifndef ENOTSUPP
 #define ENOTSUPP	524

@@ -18,7 +18,6 @@
 
 #include <linux/bpf64/platform.h>
 #include <linux/bpf64/log.h>
-#include <uapi/linux/bpf64.h>
 
 struct bpf64_prog;
 struct bpf64_map;

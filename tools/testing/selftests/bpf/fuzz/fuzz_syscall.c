@@ -75,8 +75,11 @@ static void do_op(const struct op *op, const u8 *rest, size_t rest_len)
 		if (cmd != BPF_MAP_DELETE_ELEM && cmd != BPF_MAP_GET_NEXT_KEY)
 			attr.flags = op->b % 6;
 		/* fd-valued maps take an fd as value: make it a real one. */
-		if (cmd == BPF_MAP_UPDATE_ELEM && op->b & 0x80)
-			*(u32 *)(scratch + op->y % 64) = fd_of(op->z);
+		if (cmd == BPF_MAP_UPDATE_ELEM && op->b & 0x80) {
+			u32 fd = fd_of(op->z);
+
+			memcpy(scratch + op->y % 64, &fd, sizeof(fd));
+		}
 		bpf64_sys_bpf(cmd, &attr, sizeof(attr));
 		return;
 	}
