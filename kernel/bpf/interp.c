@@ -165,14 +165,27 @@ static bool bad_arg(struct interp_run *ir, const struct bpf64_iinsn *ii,
 	return false;
 }
 
-static bool is_used_map(const struct bpf64_prog *prog, u64 p)
+/* The index of @p in the program's used maps, or -1. */
+static int used_map_index(const struct bpf64_prog *prog, u64 p)
 {
 	u32 i;
 
 	for (i = 0; prog && i < prog->nr_used_maps; i++)
 		if ((unsigned long)prog->used_maps[i] == p)
-			return true;
-	return false;
+			return i;
+	return -1;
+}
+
+/*
+ * May the helper in @slot take @map?  The program's own maps were paired
+ * with each helper when the image was built; others (inner maps) now.
+ */
+static bool map_fits_helper(const struct bpf64_interp_image *img, u32 slot,
+			    const struct bpf64_map *map, int used)
+{
+	if (used >= 0 && used < 64)
+		return img->maps_ok[slot] >> used & 1;
+	return bpf64_map_func_compatible(map->map_type, img->func_ids[slot]);
 }
 
 static struct bpf64_region *find_alloc(struct bpf64_run *run, u64 addr)
@@ -204,14 +217,16 @@ static bool check_arg(struct interp_run *ir, const struct bpf64_iinsn *ii,
 	u8 next = arg < 4 ? fn->arg_type[arg + 1] : BPF64_ARG_DONTCARE;
 
 	switch (fn->arg_type[arg]) {
-	case BPF64_ARG_CONST_MAP_PTR:
-		if (!is_used_map(ir->img->prog, v) && !bpf64_map_ptr_valid(v))
+	case BPF64_ARG_CONST_MAP_PTR: {
+		int used = used_map_index(ir->img->prog, v);
+
+		if (used < 0 && !bpf64_map_ptr_valid(v))
 			return bad_arg(ir, ii, arg, "not a map");
 		*map = (struct bpf64_map *)(unsigned long)v;
-		if (!bpf64_map_func_compatible((*map)->map_type,
-					       ir->img->func_ids[ii->imm]))
+		if (!map_fits_helper(ir->img, ii->imm, *map, used))
 			return bad_arg(ir, ii, arg, "a map of a type this helper does not take");
 		return true;
+	}
 	case BPF64_ARG_PTR_TO_MAP_KEY:
 		if (!*map || !mem_allowed(ir, v, (*map)->key_size, false))
 			return bad_arg(ir, ii, arg, "not a readable key of the map's key_size");
@@ -322,7 +337,7 @@ tail_call_target(struct interp_run *ir, const struct bpf64_iinsn *ii,
 	if (ir->img->mode == BPF64_RUN_CHECKED) {
 		if (regs[BPF_REG_1] != run->ctx)
 			return bad_arg(ir, ii, 0, "not the program's context"), NULL;
-		if ((!is_used_map(ir->img->prog, regs[BPF_REG_2]) &&
+		if ((used_map_index(ir->img->prog, regs[BPF_REG_2]) < 0 &&
 		     !bpf64_map_ptr_valid(regs[BPF_REG_2])) ||
 		    map->map_type != BPF_MAP_TYPE_PROG_ARRAY)
 			return bad_arg(ir, ii, 1, "not a prog array"), NULL;
@@ -613,6 +628,7 @@ static int bind_helper(struct bpf64_interp_image *img, u32 i, s32 *imm,
 		       u32 *nr_bound, struct bpf64_log *log)
 {
 	const struct bpf64_func_proto *h = NULL;
+	u32 m;
 
 	if (img->ops && img->ops->get_func_proto)
 		h = img->ops->get_func_proto(*imm, img->prog);
@@ -624,6 +640,10 @@ static int bind_helper(struct bpf64_interp_image *img, u32 i, s32 *imm,
 	img->helpers[*nr_bound] = h->func;
 	img->protos[*nr_bound] = h;
 	img->func_ids[*nr_bound] = *imm;
+	for (m = 0; img->prog && m < img->prog->nr_used_maps && m < 64; m++)
+		if (bpf64_map_func_compatible(img->prog->used_maps[m]->map_type,
+					      *imm))
+			img->maps_ok[*nr_bound] |= 1ULL << m;
 	*imm = (*nr_bound)++;
 	return 0;
 }
@@ -635,6 +655,7 @@ void bpf64_interp_image_free(struct bpf64_interp_image *img)
 	bpf64_free(img->helpers);
 	bpf64_free(img->protos);
 	bpf64_free(img->func_ids);
+	bpf64_free(img->maps_ok);
 	bpf64_free(img);
 }
 
@@ -705,10 +726,14 @@ int bpf64_interp_prepare(struct bpf64_prog *prog, enum bpf64_run_mode mode,
 		img->protos = bpf64_zalloc_array(nr_calls, sizeof(*img->protos));
 		img->func_ids = bpf64_zalloc_array(nr_calls,
 						   sizeof(*img->func_ids));
-		if (!img->helpers || !img->protos || !img->func_ids) {
+		img->maps_ok = bpf64_zalloc_array(nr_calls,
+						  sizeof(*img->maps_ok));
+		if (!img->helpers || !img->protos || !img->func_ids ||
+		    !img->maps_ok) {
 			bpf64_free(img->helpers);
 			bpf64_free(img->protos);
 			bpf64_free(img->func_ids);
+			bpf64_free(img->maps_ok);
 			bpf64_free(img);
 			return -ENOMEM;
 		}

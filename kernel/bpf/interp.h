@@ -31,6 +31,7 @@ struct bpf64_interp_image {
 	bpf64_helper_fn *helpers;		/* CALL's imm indexes these */
 	const struct bpf64_func_proto **protos;	/* checked mode's arguments */
 	u32 *func_ids;				/* and the helpers' ids */
+	u64 *maps_ok;		/* per helper: bit i, used_maps[i] pairs with it */
 	struct bpf64_iinsn insns[];
 };
 
