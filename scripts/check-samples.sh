@@ -226,6 +226,40 @@ for obj in "${objs[@]}"; do
 	done
 done
 
+# --- verify: a program its type may not run is refused, on both sides --------
+
+cat > "$tmp/bad_helper.c" <<'EOC'
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+SEC("socket") int store(struct __sk_buff *skb)
+{
+	char b = 0;
+
+	/* A socket filter may not write its packet. */
+	return bpf_skb_store_bytes(skb, 0, &b, 1, 0);
+}
+char _license[] SEC("license") = "GPL";
+EOC
+if clang-19 "${bpf_cflags[@]}" -c "$tmp/bad_helper.c" -o "$out/bad_helper.o" \
+   2> "$tmp/log"; then
+	for backend in bpf64 linux; do
+		desc="bpf64 verify -j refuses skb_store_bytes in a socket filter on $backend"
+		args=(-j)
+		[[ $backend == linux ]] && args+=(--linux)
+		"$bpf64" verify "$out/bad_helper.o" "${args[@]}" > "$tmp/log" 2>&1
+		if [[ $backend == linux && -n $linux_skip ]]; then
+			tap_result ok "$desc # SKIP $linux_skip"
+		elif grep -q '"verdict":"rejected"' "$tmp/log" &&
+		     grep -q 'cannot use helper bpf_skb_store_bytes#9' "$tmp/log"; then
+			tap_result ok "$desc"
+		else
+			tap_result not_ok "$desc" "$tmp/log"
+		fi
+	done
+else
+	tap_result not_ok "bad_helper.c builds with clang-19 -target bpf" "$tmp/log"
+fi
+
 # --- xdp_portdrop: TCP to port 80 dropped, verdicts counted ------------------
 
 obj=$out/xdp_portdrop.o
