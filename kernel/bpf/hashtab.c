@@ -606,70 +606,65 @@ static void htab_free(struct bpf64_map *map)
 
 /* ---- lookups ---- */
 
-static void *htab_lookup_elem(struct bpf64_map *map, const void *key)
+static struct htab_elem *htab_lookup(struct bpf64_map *map, const void *key)
 {
 	struct bpf64_htab *htab = to_htab(map);
-	struct htab_elem *e;
 
-	e = htab_find(htab, key, htab_hash(key, map->key_size, htab->seed));
-	return e ? elem_value(htab, e) : NULL;
+	return htab_find(htab, key, htab_hash(key, map->key_size, htab->seed));
+}
+
+static void *htab_lookup_elem(struct bpf64_map *map, const void *key)
+{
+	struct htab_elem *e = htab_lookup(map, key);
+
+	return e ? elem_value(to_htab(map), e) : NULL;
 }
 
 static void *htab_lru_lookup_elem(struct bpf64_map *map, const void *key)
 {
-	struct bpf64_htab *htab = to_htab(map);
-	struct htab_elem *e;
+	struct htab_elem *e = htab_lookup(map, key);
 
-	e = htab_find(htab, key, htab_hash(key, map->key_size, htab->seed));
 	if (!e)
 		return NULL;
 	bpf64_lru_node_set_ref(&e->lru);
-	return elem_value(htab, e);
+	return elem_value(to_htab(map), e);
 }
 
 static void *htab_percpu_lookup_elem(struct bpf64_map *map, const void *key)
 {
-	struct bpf64_htab *htab = to_htab(map);
-	struct htab_elem *e;
+	struct htab_elem *e = htab_lookup(map, key);
 
-	e = htab_find(htab, key, htab_hash(key, map->key_size, htab->seed));
-	return e ? elem_this_cpu(htab, e) : NULL;
+	return e ? elem_this_cpu(to_htab(map), e) : NULL;
 }
 
 static void *htab_lru_percpu_lookup_elem(struct bpf64_map *map,
 					 const void *key)
 {
-	struct bpf64_htab *htab = to_htab(map);
-	struct htab_elem *e;
+	struct htab_elem *e = htab_lookup(map, key);
 
-	e = htab_find(htab, key, htab_hash(key, map->key_size, htab->seed));
 	if (!e)
 		return NULL;
 	bpf64_lru_node_set_ref(&e->lru);
-	return elem_this_cpu(htab, e);
+	return elem_this_cpu(to_htab(map), e);
 }
 
 /* Programs get the inner map itself. */
 static void *htab_of_maps_lookup_elem(struct bpf64_map *map, const void *key)
 {
-	struct bpf64_htab *htab = to_htab(map);
-	struct htab_elem *e;
+	struct htab_elem *e = htab_lookup(map, key);
 
-	e = htab_find(htab, key, htab_hash(key, map->key_size, htab->seed));
-	return e ? elem_inner_map(htab, e) : NULL;
+	return e ? elem_inner_map(to_htab(map), e) : NULL;
 }
 
 /* Userspace lookups leave the LRU alone, as in Linux. */
 static int htab_lookup_copy(struct bpf64_map *map, const void *key,
 			    void *value, u64 flags)
 {
-	struct bpf64_htab *htab = to_htab(map);
-	struct htab_elem *e;
+	struct htab_elem *e = htab_lookup(map, key);
 
-	e = htab_find(htab, key, htab_hash(key, map->key_size, htab->seed));
 	if (!e)
 		return -ENOENT;
-	memcpy(value, elem_value(htab, e), map->value_size);
+	memcpy(value, elem_value(to_htab(map), e), map->value_size);
 	return 0;
 }
 
@@ -677,9 +672,8 @@ static int htab_percpu_lookup_copy(struct bpf64_map *map, const void *key,
 				   void *value, u64 flags)
 {
 	struct bpf64_htab *htab = to_htab(map);
-	struct htab_elem *e;
+	struct htab_elem *e = htab_lookup(map, key);
 
-	e = htab_find(htab, key, htab_hash(key, map->key_size, htab->seed));
 	if (!e)
 		return -ENOENT;
 	memcpy(value, elem_pcpu(htab, e),

@@ -176,7 +176,7 @@ put:
 	return err;
 }
 
-enum map_access { MAP_READ, MAP_WRITE };
+enum map_access { MAP_READ = 1, MAP_WRITE = 2 };
 
 /* The map behind attr->map_fd if this fd may @access it. */
 static struct bpf64_map *map_for(const union bpf_attr *attr,
@@ -188,8 +188,8 @@ static struct bpf64_map *map_for(const union bpf_attr *attr,
 	map = bpf64_fd_get(attr->map_fd, BPF64_OBJ_MAP, &mode, err);
 	if (!map)
 		return NULL;
-	if ((access == MAP_READ && (mode & BPF_F_WRONLY)) ||
-	    (access == MAP_WRITE && ((mode & BPF_F_RDONLY) || map->frozen))) {
+	if (((access & MAP_READ) && (mode & BPF_F_WRONLY)) ||
+	    ((access & MAP_WRITE) && ((mode & BPF_F_RDONLY) || map->frozen))) {
 		bpf64_map_put(map);
 		*err = -EPERM;
 		return NULL;
@@ -242,7 +242,21 @@ static int map_lookup_copy(struct bpf64_map *map, const void *key,
 	return 0;
 }
 
-static int map_lookup_elem(union bpf_attr *attr)
+typedef int (*map_copy_fn)(struct bpf64_map *map, const void *key,
+			   void *value, u64 flags);
+
+/* Linux answers -ENOTSUPP last, after the key is copied. */
+static int map_lookup_and_delete_copy(struct bpf64_map *map, const void *key,
+				      void *value, u64 flags)
+{
+	if (!map->ops->map_lookup_and_delete)
+		return -ENOTSUPP;
+	return map->ops->map_lookup_and_delete(map, key, value, flags);
+}
+
+/* LOOKUP_ELEM and LOOKUP_AND_DELETE_ELEM: a value out to the caller. */
+static int map_value_out(union bpf_attr *attr, enum map_access access,
+			 map_copy_fn copy)
 {
 	struct bpf64_map *map;
 	void *key = NULL, *value = NULL;
@@ -251,7 +265,7 @@ static int map_lookup_elem(union bpf_attr *attr)
 
 	if (attr->flags & ~BPF_F_LOCK)
 		return -EINVAL;
-	map = map_for(attr, MAP_READ, &err);
+	map = map_for(attr, access, &err);
 	if (!map)
 		return err;
 	err = -EINVAL;
@@ -265,7 +279,7 @@ static int map_lookup_elem(union bpf_attr *attr)
 	err = -ENOMEM;
 	if (!value)
 		goto out;
-	err = map_lookup_copy(map, key, value, attr->flags);
+	err = copy(map, key, value, attr->flags);
 	if (!err && bpf64_copy_to_user(attr->value, value, vsize))
 		err = -EFAULT;
 out:
@@ -350,42 +364,6 @@ static int map_get_next_key(union bpf_attr *attr)
 		err = -EFAULT;
 out:
 	bpf64_free(next);
-	bpf64_free(key);
-	bpf64_map_put(map);
-	return err;
-}
-
-static int map_lookup_and_delete_elem(union bpf_attr *attr)
-{
-	struct bpf64_map *map;
-	void *key = NULL, *value = NULL;
-	u32 vsize;
-	int err;
-
-	if (attr->flags & ~BPF_F_LOCK)
-		return -EINVAL;
-	map = map_for(attr, MAP_WRITE, &err);
-	if (!map)
-		return err;
-	err = -ENOTSUPP;
-	if (!map->ops->map_lookup_and_delete)
-		goto out;
-	err = -EINVAL;
-	if (attr->flags & BPF_F_LOCK)
-		goto out;
-	key = copy_key(map, attr->key, &err);
-	if (!key)
-		goto out;
-	vsize = bpf64_map_value_size(map);
-	err = -ENOMEM;
-	value = bpf64_zalloc(vsize);
-	if (!value)
-		goto out;
-	err = map->ops->map_lookup_and_delete(map, key, value, attr->flags);
-	if (!err && bpf64_copy_to_user(attr->value, value, vsize))
-		err = -EFAULT;
-out:
-	bpf64_free(value);
 	bpf64_free(key);
 	bpf64_map_put(map);
 	return err;
@@ -697,7 +675,7 @@ long bpf64_sys_bpf(int cmd, union bpf_attr *uattr, unsigned int size)
 	case BPF_MAP_CREATE:
 		return map_create(&attr);
 	case BPF_MAP_LOOKUP_ELEM:
-		return map_lookup_elem(&attr);
+		return map_value_out(&attr, MAP_READ, map_lookup_copy);
 	case BPF_MAP_UPDATE_ELEM:
 		return map_update_elem(&attr);
 	case BPF_MAP_DELETE_ELEM:
@@ -705,7 +683,8 @@ long bpf64_sys_bpf(int cmd, union bpf_attr *uattr, unsigned int size)
 	case BPF_MAP_GET_NEXT_KEY:
 		return map_get_next_key(&attr);
 	case BPF_MAP_LOOKUP_AND_DELETE_ELEM:
-		return map_lookup_and_delete_elem(&attr);
+		return map_value_out(&attr, MAP_READ | MAP_WRITE,
+				     map_lookup_and_delete_copy);
 	case BPF_MAP_FREEZE:
 		return map_freeze(&attr);
 	case BPF_PROG_LOAD:

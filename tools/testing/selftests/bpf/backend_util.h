@@ -15,6 +15,9 @@
 #ifndef _BPF64_BACKEND_UTIL_H
 #define _BPF64_BACKEND_UTIL_H
 
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "bpf64/backend.h"
 #include "test_util.h"
 
@@ -30,6 +33,32 @@ static inline const struct bpf64_backend *bu_backend(int i, const char *what)
 		tu_skip("# SKIP linux: %s (%s)", what, why);
 	}
 	return NULL;
+}
+
+/*
+ * The CPUs percpu values are sized by, read here independently of the
+ * library (as libbpf's libbpf_num_possible_cpus() reads "0-3,5,7-8").
+ */
+static inline unsigned int bu_possible_cpus(void)
+{
+	FILE *f = fopen("/sys/devices/system/cpu/possible", "r");
+	char buf[256] = "", *p = buf;
+	unsigned long a, b, n = 0;
+
+	if (f) {
+		if (!fgets(buf, sizeof(buf), f))
+			buf[0] = 0;
+		fclose(f);
+	}
+	while (*p >= '0' && *p <= '9') {
+		a = b = strtoul(p, &p, 10);
+		if (*p == '-')
+			b = strtoul(p + 1, &p, 10);
+		n += b - a + 1;
+		if (*p == ',')
+			p++;
+	}
+	return n ? n : 1;
 }
 
 #define for_each_backend(be)						\

@@ -394,32 +394,10 @@ static void test_prandom(void)
 	}
 }
 
-/* The CPUs percpu values are sized by, as libbpf counts them. */
-static unsigned int possible_cpus(void)
-{
-	FILE *f = fopen("/sys/devices/system/cpu/possible", "r");
-	unsigned int a, b, last = 0;
-	char sep;
-
-	if (!f)
-		return sysconf(_SC_NPROCESSORS_CONF);
-	while (fscanf(f, "%u", &a) == 1) {
-		b = a;
-		if (fscanf(f, "%c", &sep) == 1 && sep == '-' &&
-		    fscanf(f, "%u%c", &b, &sep) < 1)
-			break;
-		last = b > last ? b : last;
-		if (sep != ',')
-			break;
-	}
-	fclose(f);
-	return last + 1;
-}
-
 static void test_smp_processor_id(void)
 {
 	const struct bpf64_backend *be;
-	unsigned int nr = possible_cpus();
+	unsigned int nr = bu_possible_cpus();
 	__u64 c[1];
 	__u32 retval;
 	int fd, err;

@@ -22,29 +22,6 @@
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
-/* What libbpf's libbpf_num_possible_cpus() reads: "0-3,5,7-8". */
-static unsigned int possible_cpus(void)
-{
-	FILE *f = fopen("/sys/devices/system/cpu/possible", "r");
-	char buf[256] = "", *p = buf;
-	unsigned long a, b, n = 0;
-
-	if (f) {
-		if (!fgets(buf, sizeof(buf), f))
-			buf[0] = 0;
-		fclose(f);
-	}
-	while (*p >= '0' && *p <= '9') {
-		a = b = strtoul(p, &p, 10);
-		if (*p == '-')
-			b = strtoul(p + 1, &p, 10);
-		n += b - a + 1;
-		if (*p == ',')
-			p++;
-	}
-	return n ? n : 1;
-}
-
 static int array_create(const struct bpf64_backend *be, __u32 type,
 			__u32 value_size, __u32 max_entries, __u32 flags)
 {
@@ -280,7 +257,7 @@ static void test_get_next_key(void)
 /* Userspace reads and writes every CPU's copy, each rounded up to 8. */
 static void test_percpu_values(void)
 {
-	unsigned int ncpu = possible_cpus(), i;
+	unsigned int ncpu = bu_possible_cpus(), i;
 	const struct bpf64_backend *be;
 	size_t size = 16 * (size_t)ncpu;
 	unsigned char *in = malloc(size), *out = malloc(size);

@@ -28,29 +28,6 @@
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define MAX_CPUS	1024
 
-/* What libbpf's libbpf_num_possible_cpus() reads: "0-3,5,7-8". */
-static unsigned int possible_cpus(void)
-{
-	FILE *f = fopen("/sys/devices/system/cpu/possible", "r");
-	char buf[256] = "", *p = buf;
-	unsigned long a, b, n = 0;
-
-	if (f) {
-		if (!fgets(buf, sizeof(buf), f))
-			buf[0] = 0;
-		fclose(f);
-	}
-	while (*p >= '0' && *p <= '9') {
-		a = b = strtoul(p, &p, 10);
-		if (*p == '-')
-			b = strtoul(p + 1, &p, 10);
-		n += b - a + 1;
-		if (*p == ',')
-			p++;
-	}
-	return n ? n : 1;
-}
-
 static void close_fd(const struct bpf64_backend *be, int fd)
 {
 	if (fd >= 0)
@@ -236,7 +213,7 @@ static void test_create(void)
 /* NO_COMMON_LRU gives every CPU the same share of max_entries. */
 static void test_lru_max_entries(void)
 {
-	unsigned int ncpus = possible_cpus();
+	unsigned int ncpus = bu_possible_cpus();
 	const struct bpf64_backend *be;
 	struct bpf_map_info info;
 	__u32 len, want = (ncpus + 1 + ncpus - 1) / ncpus * ncpus;
@@ -393,7 +370,7 @@ static void test_key_sizes(void)
 
 static void test_lookup_and_delete(void)
 {
-	unsigned int ncpus = possible_cpus();
+	unsigned int ncpus = bu_possible_cpus();
 	const struct bpf64_backend *be;
 	__u64 in[2 * MAX_CPUS], out[2 * MAX_CPUS];
 	size_t size;
@@ -436,7 +413,7 @@ static void test_lookup_and_delete(void)
 /* bpf() passes one value per possible CPU, each rounded up to 8 bytes. */
 static void test_percpu_values(void)
 {
-	unsigned int ncpus = possible_cpus(), t, i;
+	unsigned int ncpus = bu_possible_cpus(), t, i;
 	static const __u32 types[] = { BPF_MAP_TYPE_PERCPU_HASH,
 				       BPF_MAP_TYPE_LRU_PERCPU_HASH };
 	const struct bpf64_backend *be;
@@ -689,7 +666,7 @@ static int run_prog(const struct bpf64_backend *be, int prog, __u32 *retval)
  */
 static void test_percpu_from_program(void)
 {
-	unsigned int ncpus = possible_cpus(), t, c, bad;
+	unsigned int ncpus = bu_possible_cpus(), t, c, bad;
 	static const __u32 types[] = { BPF_MAP_TYPE_PERCPU_HASH,
 				       BPF_MAP_TYPE_LRU_PERCPU_HASH };
 	const struct bpf64_backend *be;
@@ -794,7 +771,7 @@ static void test_lru_pressure(void)
 	static const struct variant *lru_variants[] = {
 		&variants[4], &variants[5], &variants[6],
 	};
-	unsigned int ncpus = possible_cpus(), v, r, i, hot, newest, cap;
+	unsigned int ncpus = bu_possible_cpus(), v, r, i, hot, newest, cap;
 	const struct bpf64_backend *be;
 	__u64 value[MAX_CPUS] = { };
 	int fd, prog, fails, n;
@@ -882,7 +859,7 @@ static bool stress_value_ok(const __u64 *v, __u32 key, unsigned int nvals)
 
 static unsigned int stress_nvals(__u32 type)
 {
-	return is_percpu(type) ? 2 * possible_cpus() : 2;
+	return is_percpu(type) ? 2 * bu_possible_cpus() : 2;
 }
 
 /* Writers insert (NOEXIST), replace (EXIST) and delete churn keys. */

@@ -17,6 +17,9 @@
 #include "backend_util.h"
 #include "insn_build.h"
 
+#ifndef ENOTSUPP
+#define ENOTSUPP	524	/* Linux's, not in userspace's errno.h */
+#endif
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 static __u64 u64p(const void *p)
@@ -154,6 +157,20 @@ static void test_access_modes(void)
 		fd = array_map(be, BPF_F_WRONLY);
 		err = bpf64_map_lookup(be, fd, &key, &out, 0);
 		TU_CHECK(err == -EPERM, "%s: lookup through a BPF_F_WRONLY fd -EPERM (%d)",
+			 be->name, err);
+		be->close(fd);
+		fd = bpf64_map_create(be, BPF_MAP_TYPE_HASH, "t_hash", 4, 8, 4,
+				      BPF_F_WRONLY);
+		err = bpf64_map_lookup_and_delete(be, fd, &key, &out, 0);
+		TU_CHECK(err == -EPERM, "%s: lookup_and_delete needs a readable fd too (%d)",
+			 be->name, err);
+		be->close(fd);
+		fd = array_map(be, 0);
+		err = bpf64_map_lookup_and_delete(be, fd, &key, &out, 0);
+		TU_CHECK(err == -ENOTSUPP, "%s: lookup_and_delete of an array -ENOTSUPP (%d)",
+			 be->name, err);
+		err = bpf64_map_lookup_and_delete(be, fd, &key, &out, BPF_F_LOCK);
+		TU_CHECK(err == -EINVAL, "%s: ... but BPF_F_LOCK without a lock is -EINVAL first (%d)",
 			 be->name, err);
 		be->close(fd);
 

@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The verifier's internal state, shared by kernel/bpf/verifier*.c. */
+#ifndef _KERNEL_BPF_VERIFIER_H
+#define _KERNEL_BPF_VERIFIER_H
+
+#include <linux/bpf64/verifier.h>
+#include <linux/bpf64/insn.h>
+#include <linux/bpf64/map.h>
+#include <linux/bpf64/scalar.h>
+
+#define VLOG_LEVEL1	1
+#define VLOG_LEVEL2	2
+
+#define NR_SLOTS		(BPF64_MAX_STACK / 8)
+#define MAX_REFS		32
+#define MAX_STATES_PER_INSN	64	/* kept for pruning at one insn */
+
+enum vreg_type {
+	NOT_INIT = 0,
+	SCALAR_VALUE,
+	PTR_TO_CTX,
+	CONST_PTR_TO_MAP,
+	PTR_TO_MAP_VALUE,
+	PTR_TO_MAP_VALUE_OR_NULL,
+	PTR_TO_STACK,
+	PTR_TO_PACKET_META,
+	PTR_TO_PACKET,
+	PTR_TO_PACKET_END,
+	PTR_TO_MEM,
+	PTR_TO_MEM_OR_NULL,
+	NR_VREG_TYPES,
+};
+
+/*
+ * A register: its type, and for pointers a fixed offset plus a variable
+ * part (var; for scalars var is the value).  id ties copies together for
+ * null checks and packet ranges; ref_obj_id names an acquired reference.
+ */
+struct vreg {
+	u8 type;
+	u8 frameno;		/* PTR_TO_STACK: whose stack */
+	s32 off;
+	u32 id;
+	u32 ref_obj_id;
+	u32 range;		/* packet: bytes proven readable; mem: size */
+	struct bpf64_map *map;	/* map pointer and map value */
+	struct bpf64_scalar var;
+};
+
+enum slot_kind {
+	SLOT_INVALID = 0,	/* never written */
+	SLOT_MISC,		/* some bytes */
+	SLOT_ZERO,		/* known zero */
+	SLOT_SPILL,		/* a spilled register (8 bytes) */
+};
+
+struct vslot {
+	u8 kind[8];		/* per byte */
+	struct vreg spilled;	/* SLOT_SPILL */
+};
+
+struct vframe {
+	struct vreg regs[BPF64_NR_REGS];
+	struct vslot stack[NR_SLOTS];	/* slot i: fp - 8 * (i + 1) */
+	u32 callsite;		/* insn of the call that made this frame */
+	u32 subprog;
+	u32 depth;		/* deepest stack byte used */
+};
+
+struct vref {
+	u32 id;
+	u32 insn;
+};
+
+struct vstate {
+	struct vframe *frame[BPF64_MAX_CALL_FRAMES];
+	u32 curframe;
+	u32 nr_refs;
+	struct vref refs[MAX_REFS];
+	/* pruning and loop detection */
+	struct vstate *parent;	/* the checkpoint this path came from */
+	u32 branches;		/* live paths below a stored checkpoint */
+	u32 insn_idx;
+	u32 last_insn;		/* level 1 log: the path's previous insn */
+};
+
+struct vstate_list {
+	struct vstate *st;
+	struct vstate_list *next;
+};
+
+struct vstack_elem {
+	struct vstate *st;
+	u32 insn;
+	u32 prev_insn;
+	struct vstack_elem *next;
+};
+
+struct vsubprog {
+	u32 start;
+	u32 stack_depth;
+};
+
+#define MAX_SUBPROGS	256
+
+struct venv {
+	struct bpf64_prog *prog;
+	const struct bpf_insn *insns;
+	u32 len;
+	struct bpf64_log *log;
+	struct vstate *cur;
+	struct vstack_elem *stack;
+	u32 stack_size;
+	struct vstate_list **explored;	/* per insn */
+	u32 *nr_explored;		/* per insn */
+	bool *prune_point;
+	struct bpf64_insn_aux *aux;
+	u32 *path;			/* level 1: the current path */
+	u32 path_len, path_cap;
+	struct vsubprog subprog[MAX_SUBPROGS + 1];
+	u32 nr_subprogs;
+	u32 id_gen;
+	u32 insn_idx, prev_insn;
+	/* statistics */
+	u32 processed;
+	u32 total_states, peak_states, cur_states, max_states_per_insn;
+	char buf[320];
+};
+
+__printf(2, 3) void vlog(struct venv *env, const char *fmt, ...);
+
+static inline struct vframe *cur_frame(struct venv *env)
+{
+	return env->cur->frame[env->cur->curframe];
+}
+
+static inline struct vreg *cur_regs(struct venv *env)
+{
+	return cur_frame(env)->regs;
+}
+
+const char *vreg_type_str(u8 type);
+void mark_unknown(struct vreg *reg);
+void mark_not_init(struct vreg *reg);
+void mark_const(struct vreg *reg, u64 val);
+bool reg_is_pkt(const struct vreg *reg);
+bool reg_is_ptr(const struct vreg *reg);
+int check_reg_read(struct venv *env, u32 regno);
+int check_reg_write(struct venv *env, u32 regno);
+
+/* verifier_alu.c */
+int check_alu(struct venv *env, const struct bpf_insn *insn);
+int check_cond_jmp(struct venv *env, const struct bpf_insn *insn,
+		   u32 *insn_idx);
+int check_ld_imm64(struct venv *env, const struct bpf_insn *insn);
+
+/* verifier_mem.c */
+int check_mem_insn(struct venv *env, const struct bpf_insn *insn, u32 idx);
+int check_helper_mem(struct venv *env, u32 regno, s64 size, bool write,
+		     bool zero_ok);
+int check_ld_abs(struct venv *env, const struct bpf_insn *insn);
+
+/* verifier_call.c */
+int check_helper_call(struct venv *env, const struct bpf_insn *insn, u32 idx);
+int check_local_call(struct venv *env, const struct bpf_insn *insn,
+		     u32 *insn_idx);
+int check_exit(struct venv *env, u32 *insn_idx, bool *done);
+int release_reference(struct venv *env, u32 ref_obj_id);
+
+#endif /* _KERNEL_BPF_VERIFIER_H */
