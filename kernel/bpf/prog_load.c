@@ -13,6 +13,7 @@
  */
 #include <linux/bpf64/ctx_rewrite.h>
 #include <linux/bpf64/insn.h>
+#include <linux/bpf64/sha256.h>
 #include <linux/bpf64/syscall.h>
 #include "objects.h"
 #include "prog_load.h"
@@ -212,6 +213,43 @@ static int check_ld_abs(const struct bpf64_prog *prog, struct bpf64_log *log)
 	return 0;
 }
 
+/*
+ * The tag: the first bytes of the SHA-256 of the instructions as loaded,
+ * with map references zeroed since fds differ from process to process
+ * (Linux's bpf_prog_calc_tag since 6.18; SHA-1 before), so that tags compare
+ * across bpf64 and Linux.
+ */
+static int prog_calc_tag(struct bpf64_prog *prog)
+{
+	u8 digest[BPF64_SHA256_SIZE];
+	struct bpf_insn *dst;
+	bool was_ld_map = false;
+	u32 i;
+
+	dst = bpf64_zalloc_array(prog->len, sizeof(*dst));
+	if (!dst)
+		return -ENOMEM;
+	for (i = 0; i < prog->len; i++) {
+		dst[i] = prog->insns[i];
+		if (!was_ld_map && bpf64_is_ldimm64(&dst[i]) &&
+		    (dst[i].src_reg == BPF_PSEUDO_MAP_FD ||
+		     dst[i].src_reg == BPF_PSEUDO_MAP_VALUE)) {
+			was_ld_map = true;
+			dst[i].imm = 0;
+		} else if (was_ld_map && !dst[i].code && !dst[i].dst_reg &&
+			   !dst[i].src_reg && !dst[i].off) {
+			was_ld_map = false;
+			dst[i].imm = 0;
+		} else {
+			was_ld_map = false;
+		}
+	}
+	bpf64_sha256(dst, (size_t)prog->len * sizeof(*dst), digest);
+	memcpy(prog->tag, digest, sizeof(prog->tag));
+	bpf64_free(dst);
+	return 0;
+}
+
 /* ---- the stages ---- */
 
 static int copy_prog_in(struct bpf64_prog *prog, const union bpf_attr *attr)
@@ -241,6 +279,8 @@ static int check_and_prepare(struct bpf64_prog *prog, struct bpf64_log *log)
 	int err;
 
 	err = bpf64_check_insns(prog->insns, prog->len, log);
+	if (!err)
+		err = prog_calc_tag(prog);
 	if (!err)
 		err = check_ld_abs(prog, log);
 	if (!err)

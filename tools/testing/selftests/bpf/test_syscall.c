@@ -461,6 +461,46 @@ static void test_prog_run(void)
  * program <-> array cycle (the leak checker of the sanitizer build sees it
  * otherwise).
  */
+/* The tag is Linux's: SHA-1 of the instructions with map fds zeroed. */
+static void test_prog_tag(void)
+{
+	const struct bpf64_backend *be;
+	__u8 tags[2][BPF_TAG_SIZE];
+	int n = 0, map, fd, err;
+
+	for_each_backend(be) {
+		struct bpf64_load_opts opts = { .prog_type = BPF_PROG_TYPE_SOCKET_FILTER };
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+
+		map = array_map(be, 0);
+		{
+			struct bpf_insn insns[] = {
+				BPF64_ST_MEM(BPF_W, BPF_REG_10, -4, 0),
+				BPF64_MOV64_REG(BPF_REG_2, BPF_REG_10),
+				BPF64_ALU64_IMM(BPF_ADD, BPF_REG_2, -4),
+				BPF64_LD_MAP_FD(BPF_REG_1, map),
+				BPF64_CALL_HELPER(BPF_FUNC_map_lookup_elem),
+				BPF64_MOV64_IMM(BPF_REG_0, 0x1234),
+				BPF64_EXIT_INSN(),
+			};
+
+			fd = bpf64_prog_load(be, insns, ARRAY_SIZE(insns), &opts);
+		}
+		memset(&info, 0, sizeof(info));
+		err = bpf64_obj_get_info(be, fd, &info, &len);
+		TU_CHECK(fd >= 0 && !err, "%s: a program with a map, and its info (%d %d)",
+			 be->name, fd, err);
+		memcpy(tags[n++], info.tag, BPF_TAG_SIZE);
+		be->close(fd);
+		be->close(map);
+	}
+	if (n == 2)
+		TU_CHECK(!memcmp(tags[0], tags[1], BPF_TAG_SIZE),
+			 "the tag is the same in bpf64 and in Linux (%02x%02x%02x%02x...)",
+			 tags[0][0], tags[0][1], tags[0][2], tags[0][3]);
+}
+
 static void test_tail_call_limit(void)
 {
 	const struct bpf64_backend *be;
@@ -525,5 +565,6 @@ int main(void)
 	test_prog_load_errors();
 	test_prog_run();
 	test_tail_call_limit();
+	test_prog_tag();
 	return tu_exit();
 }
