@@ -97,6 +97,9 @@ $(O)/samples/%.o: samples/bpf/%.c
 
 samples: $(SAMPLE_OBJS)
 
+# Tests whose cases live in headers of their own.
+$(O)/tests/test_verifier: $(wildcard tools/testing/selftests/bpf/verifier/*.h)
+
 tests: all $(TESTS) $(BENCHES) progs
 
 check:

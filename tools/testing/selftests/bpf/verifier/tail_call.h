@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Tail calls: bpf_tail_call(ctx, prog_array, index).  An empty slot falls
+ * through to the next insn, so the runs below return the fall-through r0.
+ */
+#define VTAIL(NAME, ...)	VTAIL_(NAME, __VA_ARGS__)
+#define VTAIL_(NAME, RESULT, ERR, MSG, ...)				\
+	{ .name = "tail call: " NAME,					\
+	  .insns = { __VA_ARGS__, VRET(7) },				\
+	  .maps = { VMAP_PROG_ARRAY, VMAP_HASH8 },			\
+	  .result = RESULT, .err = ERR, .msg = MSG,			\
+	  .run = RESULT == ACCEPT, .retval = 7 }
+#define VTAILCALL	BPF64_CALL_HELPER(BPF_FUNC_tail_call)
+
+VTAIL("to an empty slot", ACCEPT, 0, NULL,
+	VMAP_LD(R2, 0),
+	BPF64_MOV64_IMM(R3, 0),
+	VTAILCALL),
+VTAIL("index past max_entries", ACCEPT, 0, NULL,
+	VMAP_LD(R2, 0),
+	BPF64_MOV64_IMM(R3, 100),
+	VTAILCALL),
+VTAIL("unknown index", ACCEPT, 0, NULL,
+	BPF64_LDX_MEM(BPF_W, R3, R1, 0),
+	VMAP_LD(R2, 0),
+	VTAILCALL),
+VTAIL("through a hash map", REJECT, EINVAL,
+	"expected prog array map for tail call",
+	VMAP_LD(R2, 1),
+	BPF64_MOV64_IMM(R3, 0),
+	VTAILCALL),
+VTAIL("with a scalar as map", REJECT, EACCES, "R2 type=scalar expected=map_ptr",
+	BPF64_MOV64_IMM(R2, 0),
+	BPF64_MOV64_IMM(R3, 0),
+	VTAILCALL),
+VTAIL("with a stack pointer as ctx", REJECT, EACCES, "R1 type=fp expected=ctx",
+	BPF64_MOV64_REG(R1, R10),
+	VMAP_LD(R2, 0),
+	BPF64_MOV64_IMM(R3, 0),
+	VTAILCALL),
+VTAIL("without an index", REJECT, EACCES, "R3 !read_ok",
+	VMAP_LD(R2, 0),
+	VTAILCALL),
+/* the index is ARG_ANYTHING; unprivileged: "R3 leaks addr into helper function" */
+VTAIL("with a pointer as index", ACCEPT, 0, NULL,
+	VMAP_LD(R2, 0),
+	BPF64_MOV64_REG(R3, R10),
+	VTAILCALL),
+VTAIL("r1-r5 scratched after it", REJECT, EACCES, "R1 !read_ok",
+	VMAP_LD(R2, 0),
+	BPF64_MOV64_IMM(R3, 0),
+	VTAILCALL,
+	BPF64_LDX_MEM(BPF_W, R0, R1, 0)),
+VTAIL("r6 kept after it", ACCEPT, 0, NULL,
+	BPF64_MOV64_REG(R6, R1),
+	VMAP_LD(R2, 0),
+	BPF64_MOV64_IMM(R3, 0),
+	VTAILCALL,
+	BPF64_LDX_MEM(BPF_W, R0, R6, 0)),
+VTAIL("two tail calls in a row", ACCEPT, 0, NULL,
+	BPF64_MOV64_REG(R6, R1),
+	VMAP_LD(R2, 0),
+	BPF64_MOV64_IMM(R3, 0),
+	VTAILCALL,
+	BPF64_MOV64_REG(R1, R6),
+	VMAP_LD(R2, 0),
+	BPF64_MOV64_IMM(R3, 1),
+	VTAILCALL),
+{
+	.name = "tail call: from a callee",
+	.insns = {
+		BPF64_ST_MEM(BPF_DW, R10, -8, 0),
+		BPF64_CALL_REL(2),
+		VRET(7),
+		VMAP_LD(R2, 0),
+		BPF64_MOV64_IMM(R3, 0),
+		VTAILCALL,
+		VRET(0),
+	},
+	.maps = { VMAP_PROG_ARRAY },
+	/* with BTF, allowed while the frames above use at most 256 bytes */
+	.result = REJECT, .err = EINVAL,
+	.msg = "tail_call is not allowed in subprogs without BTF",
+},
+{
+	.name = "tail call: from XDP",
+	.prog_type = BPF_PROG_TYPE_XDP,
+	.insns = {
+		VMAP_LD(R2, 0),
+		BPF64_MOV64_IMM(R3, 0),
+		VTAILCALL,
+		VRET(2),
+	},
+	.maps = { VMAP_PROG_ARRAY },
+	.result = ACCEPT, .run = true, .retval = 2,
+},
+{
+	.name = "tail call: from a kprobe",
+	.prog_type = BPF_PROG_TYPE_KPROBE,
+	.insns = {
+		VMAP_LD(R2, 0),
+		BPF64_MOV64_IMM(R3, 0),
+		VTAILCALL,
+		VRET(0),
+	},
+	.maps = { VMAP_PROG_ARRAY },
+	.result = ACCEPT,
+},
+{
+	.name = "tail call: prog array updated from the program",
+	.insns = {
+		BPF64_ST_MEM(BPF_DW, R10, -8, 0),
+		BPF64_ST_MEM(BPF_DW, R10, -16, 0),
+		VMAP_LD(R1, 0),
+		BPF64_MOV64_REG(R2, R10),
+		BPF64_ALU64_IMM(BPF_ADD, R2, -8),
+		BPF64_MOV64_REG(R3, R10),
+		BPF64_ALU64_IMM(BPF_ADD, R3, -16),
+		BPF64_MOV64_IMM(R4, 0),
+		BPF64_CALL_HELPER(BPF_FUNC_map_update_elem),
+		VRET(0),
+	},
+	.maps = { VMAP_PROG_ARRAY },
+	.result = REJECT, .err = EINVAL,
+	.msg = "cannot pass map_type 3 into func bpf_map_update_elem#2",
+},
