@@ -2,9 +2,9 @@
 /*
  * Tristate numbers (see include/linux/bpf64/tnum.h).
  *
- * The carry tricks follow Edward Cree's design of Linux's tnums; tnum_mul
- * follows "Sound, Precise, and Fast Abstract Interpretation with Tristate
- * Numbers" (Vishwanathan et al., CGO 2022).
+ * The carry tricks follow Edward Cree's design of Linux's tnums; the first
+ * multiplication follows "Sound, Precise, and Fast Abstract Interpretation
+ * with Tristate Numbers" (Vishwanathan et al., CGO 2022).
  */
 #include <linux/bpf64/tnum.h>
 
@@ -101,15 +101,15 @@ struct tnum tnum_xor(struct tnum a, struct tnum b)
 	return TNUM((a.value ^ b.value) & ~unknown, unknown);
 }
 
-struct tnum tnum_mul(struct tnum a, struct tnum b)
+/*
+ * a * b is the product of the known parts plus, for each bit of a that is
+ * 1 or may be, b shifted there: only b's unknown bits when a's bit is a
+ * known 1 (the known part is in the product already), all of b's possible
+ * bits when a's bit is unknown.  The partial sums of unknowns are added as
+ * tnums, which tracks their carries.
+ */
+static struct tnum tnum_mul_split(struct tnum a, struct tnum b)
 {
-	/*
-	 * a * b is the product of the known parts plus, for each bit of a
-	 * that is 1 or may be, b shifted there: only b's unknown bits when
-	 * a's bit is a known 1 (the known part is in the product already),
-	 * all of b's possible bits when a's bit is unknown.  The partial
-	 * sums of unknowns are added as tnums, which tracks their carries.
-	 */
 	struct tnum unknowns = tnum_const(0);
 	u64 product = a.value * b.value;
 
@@ -122,6 +122,35 @@ struct tnum tnum_mul(struct tnum a, struct tnum b)
 		b = tnum_lshift(b, 1);
 	}
 	return tnum_add(tnum_const(product), unknowns);
+}
+
+/*
+ * Long multiplication with b's known bits kept in the partial sums: for a
+ * bit of a that may be 1, the sum so far with or without b shifted there.
+ */
+static struct tnum tnum_mul_union(struct tnum a, struct tnum b)
+{
+	struct tnum sum = tnum_const(0);
+
+	while (a.value | a.mask) {
+		if (a.value & 1)
+			sum = tnum_add(sum, b);
+		else if (a.mask & 1)
+			sum = tnum_union(sum, tnum_add(sum, b));
+		a = tnum_rshift(a, 1);
+		b = tnum_lshift(b, 1);
+	}
+	return sum;
+}
+
+/*
+ * Linux 6.12 multiplies the first way, later kernels the second.  Neither
+ * is always the tighter (on random operands each wins often), and both
+ * hold every product, so their intersection does too.
+ */
+struct tnum tnum_mul(struct tnum a, struct tnum b)
+{
+	return tnum_intersect(tnum_mul_split(a, b), tnum_mul_union(a, b));
 }
 
 struct tnum tnum_intersect(struct tnum a, struct tnum b)

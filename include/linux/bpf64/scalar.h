@@ -45,7 +45,8 @@ void bpf64_scalar_zext32(struct bpf64_scalar *s);
  * dst, as the interpreter does.  Covers ADD SUB MUL DIV MOD (off 1: signed)
  * OR AND XOR LSH RSH ARSH NEG MOV (off 8/16/32: MOVSX) and END (both byte
  * orders, and ALU64 BSWAP).  Shifts use the amount masked to the width, as
- * the interpreter executes them.
+ * the interpreter executes them.  @dst == @src means the same register
+ * (r1 -= r1 gives 0).
  */
 void bpf64_scalar_alu(struct bpf64_scalar *dst, const struct bpf64_scalar *src,
 		      const struct bpf_insn *insn);
@@ -53,7 +54,7 @@ void bpf64_scalar_alu(struct bpf64_scalar *dst, const struct bpf64_scalar *src,
 /*
  * Will "if dst OP src" (OP one of BPF_JEQ ... BPF_JSLE, in the BPF_OP()
  * encoding) jump?  1 always, 0 never, -1 it depends.  @is32: JMP32, the
- * subregisters are compared.
+ * subregisters are compared.  @dst == @src means the same register.
  */
 int bpf64_scalar_branch_taken(const struct bpf64_scalar *dst,
 			      const struct bpf64_scalar *src, u8 op,
@@ -62,7 +63,7 @@ int bpf64_scalar_branch_taken(const struct bpf64_scalar *dst,
 /*
  * Narrow @dst and @src to the values for which "dst OP src" is @taken.  If
  * no pair can take that branch the result is meaningless (check with
- * bpf64_scalar_branch_taken first).
+ * bpf64_scalar_branch_taken first).  @dst == @src means the same register.
  */
 void bpf64_scalar_cond_refine(struct bpf64_scalar *dst,
 			      struct bpf64_scalar *src, u8 op, bool is32,

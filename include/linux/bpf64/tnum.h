@@ -30,10 +30,12 @@ static inline struct tnum tnum_const(u64 value)
 /* The smallest tnum holding every value of [min, max]. */
 struct tnum tnum_range(u64 min, u64 max);
 
+/* Logical shifts; by 64 or more, 0. */
 struct tnum tnum_lshift(struct tnum a, u8 shift);
 struct tnum tnum_rshift(struct tnum a, u8 shift);
-/* Arithmetic shift of a 32-bit (@insn_bitness 32: the low half, result
- * zero-extended) or 64-bit value.
+/*
+ * Arithmetic shift of a 32-bit (@insn_bitness 32: the low half, result
+ * zero-extended) or 64-bit value, by @shift masked to the width.
  */
 struct tnum tnum_arshift(struct tnum a, u8 shift, u8 insn_bitness);
 
