@@ -1264,14 +1264,15 @@ static bool is_pseudo_call(const struct bpf_insn *insn)
 static s64 rel_addend(const struct bpf64_object *obj, const Elf64_Sym *sym,
 		      s32 imm, bool call)
 {
-	s64 s = sym->st_value;
+	u64 v = sym->st_value;	/* untrusted: any 64 bits */
 
-	if (!obj->gas_addends || ELF64_ST_TYPE(sym->st_info) == STT_SECTION)
+	if (!obj->gas_addends || ELF64_ST_TYPE(sym->st_info) == STT_SECTION ||
+	    imm < 0)
 		return imm;
 	if (call)
-		return imm == s - 1 ? -1 : imm;
-	if (imm >= s && (u64)(imm - s) < max(sym->st_size, (u64)1))
-		return imm - s;
+		return (u64)imm + 1 == v ? -1 : imm;
+	if ((u64)imm >= v && (u64)imm - v < max(sym->st_size, (u64)1))
+		return imm - (s64)v;
 	return imm;
 }
 
