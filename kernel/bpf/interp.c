@@ -127,7 +127,11 @@ static bool mem_allowed(const struct interp_run *ir, u64 addr, u32 size,
 	for (i = 0; i <= ir->depth; i++)
 		if (addr_within(addr, size, ir->stack_lo[i], BPF64_MAX_STACK))
 			return true;
-	return in_regions(run->regions, min(run->nr_regions,
+	/* Most accesses go to the value the last lookup returned. */
+	return in_regions(&run->windows[(run->next_window - 1) %
+					BPF64_RUN_MAX_WINDOWS], 1,
+			  addr, size, write) ||
+	       in_regions(run->regions, min(run->nr_regions,
 					    (u32)BPF64_RUN_MAX_REGIONS),
 			  addr, size, write) ||
 	       in_regions(run->windows, BPF64_RUN_MAX_WINDOWS, addr, size,
