@@ -20,7 +20,7 @@ static const u32 sha256_k[64] = {
 	0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 };
 
-static u32 ror32(u32 x, unsigned int n)
+static u32 sha_ror32(u32 x, unsigned int n)
 {
 	return x >> n | x << (32 - n);
 }
@@ -35,13 +35,13 @@ static void sha256_block(u32 h[8], const u8 *p)
 		       (u32)p[4 * i + 2] << 8 | p[4 * i + 3];
 	for (; i < 64; i++)
 		w[i] = w[i - 16] + w[i - 7] +
-		       (ror32(w[i - 15], 7) ^ ror32(w[i - 15], 18) ^ w[i - 15] >> 3) +
-		       (ror32(w[i - 2], 17) ^ ror32(w[i - 2], 19) ^ w[i - 2] >> 10);
+		       (sha_ror32(w[i - 15], 7) ^ sha_ror32(w[i - 15], 18) ^ w[i - 15] >> 3) +
+		       (sha_ror32(w[i - 2], 17) ^ sha_ror32(w[i - 2], 19) ^ w[i - 2] >> 10);
 	memcpy(s, h, sizeof(s));
 	for (i = 0; i < 64; i++) {
-		t1 = s[7] + (ror32(s[4], 6) ^ ror32(s[4], 11) ^ ror32(s[4], 25)) +
+		t1 = s[7] + (sha_ror32(s[4], 6) ^ sha_ror32(s[4], 11) ^ sha_ror32(s[4], 25)) +
 		     ((s[4] & s[5]) ^ (~s[4] & s[6])) + sha256_k[i] + w[i];
-		t2 = (ror32(s[0], 2) ^ ror32(s[0], 13) ^ ror32(s[0], 22)) +
+		t2 = (sha_ror32(s[0], 2) ^ sha_ror32(s[0], 13) ^ sha_ror32(s[0], 22)) +
 		     ((s[0] & s[1]) ^ (s[0] & s[2]) ^ (s[1] & s[2]));
 		memmove(&s[1], &s[0], 7 * sizeof(u32));
 		s[4] += t1;
