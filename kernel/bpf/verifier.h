@@ -8,9 +8,12 @@
 #include <linux/bpf64/map.h>
 #include <linux/bpf64/scalar.h>
 
+/* log_level bits, as Linux's BPF_LOG_LEVEL1, _LEVEL2 and _STATS */
 #define VLOG_LEVEL1	1
 #define VLOG_LEVEL2	2
+#define VLOG_STATS	4
 
+#define VS64_MIN	((s64)(-0x7fffffffffffffffLL - 1))
 #define NR_SLOTS		(BPF64_MAX_STACK / 8)
 #define MAX_REFS		32
 #define MAX_STATES_PER_INSN	64	/* kept for pruning at one insn */
@@ -80,8 +83,8 @@ struct vstate {
 	/* pruning and loop detection */
 	struct vstate *parent;	/* the checkpoint this path came from */
 	u32 branches;		/* live paths below a stored checkpoint */
-	u32 insn_idx;
-	u32 last_insn;		/* level 1 log: the path's previous insn */
+	u32 insn_idx;		/* a stored checkpoint's insn */
+	u32 path_len;		/* level 1 log: the path's length here */
 };
 
 struct vstate_list {
@@ -92,7 +95,6 @@ struct vstate_list {
 struct vstack_elem {
 	struct vstate *st;
 	u32 insn;
-	u32 prev_insn;
 	struct vstack_elem *next;
 };
 
@@ -102,6 +104,19 @@ struct vsubprog {
 };
 
 #define MAX_SUBPROGS	256
+#define IDMAP_SIZE	(MAX_REFS * 4)
+
+/* Ids of an old and a current state that name the same thing. */
+struct idmap {
+	u32 old[IDMAP_SIZE], cur[IDMAP_SIZE];
+	u32 n;
+};
+
+/* The deepest chain of calls from a subprogram: bytes and frames. */
+struct vchain {
+	u32 depth;
+	u32 frames;		/* 0: not computed yet */
+};
 
 struct venv {
 	struct bpf64_prog *prog;
@@ -114,20 +129,36 @@ struct venv {
 	struct vstate_list **explored;	/* per insn */
 	u32 *nr_explored;		/* per insn */
 	bool *prune_point;
+	u16 *live_in;			/* per insn: registers read later */
+	struct vchain (*chain)[BPF64_MAX_CALL_FRAMES];	/* per subprog, level */
 	struct bpf64_insn_aux *aux;
 	u32 *path;			/* level 1: the current path */
 	u32 path_len, path_cap;
 	struct vsubprog subprog[MAX_SUBPROGS + 1];
 	u32 nr_subprogs;
 	u32 id_gen;
-	u32 insn_idx, prev_insn;
+	u32 insn_idx;
 	/* statistics */
 	u32 processed;
 	u32 total_states, peak_states, cur_states, max_states_per_insn;
+	struct idmap idmap;
 	char buf[320];
 };
 
 __printf(2, 3) void vlog(struct venv *env, const char *fmt, ...);
+
+/* Level 2: every instruction with the registers. */
+static inline bool vlog_all(const struct venv *env)
+{
+	return env->log && (env->log->level & VLOG_LEVEL2);
+}
+
+/* Level 1 alone: the error after the path that led to it. */
+static inline bool vlog_path(const struct venv *env)
+{
+	return env->log && (env->log->level & (VLOG_LEVEL1 | VLOG_LEVEL2)) ==
+			   VLOG_LEVEL1;
+}
 
 static inline struct vframe *cur_frame(struct venv *env)
 {
@@ -145,8 +176,17 @@ void mark_not_init(struct vreg *reg);
 void mark_const(struct vreg *reg, u64 val);
 bool reg_is_pkt(const struct vreg *reg);
 bool reg_is_ptr(const struct vreg *reg);
+bool reg_maybe_null(const struct vreg *reg);
 int check_reg_read(struct venv *env, u32 regno);
 int check_reg_write(struct venv *env, u32 regno);
+/* A copy of the current state to explore later from @insn. */
+int vpush_branch(struct venv *env, u32 insn, struct vstate **out);
+u32 vsubprog_of(const struct venv *env, u32 idx);
+
+/* verifier_live.c */
+int compute_liveness(struct venv *env);
+u16 live_regs(const struct venv *env, const struct vstate *st, u32 f,
+	      u32 idx);
 
 /* verifier_alu.c */
 int check_alu(struct venv *env, const struct bpf_insn *insn);

@@ -1,0 +1,919 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The verifier's core: the program's structure (reachability, subprograms),
+ * register state, path exploration with a stack of pending branches, state
+ * pruning at jump targets, and the log.
+ *
+ * Exploration is a depth-first walk of every path.  At prune points (jump
+ * targets, the instruction after a conditional jump, call targets) the
+ * current state is compared with the states already explored there: if one
+ * of them is at least as general (every register and stack slot allows
+ * everything the current one does), the current path is safe and stops.
+ * A stored state whose paths are still being explored (branches > 0) is
+ * not used for pruning; if the current state equals it exactly, the path
+ * came back to where it was with nothing changed: an infinite loop.
+ */
+#include <linux/bpf64/disasm.h>
+#include "verifier.h"
+
+#define PROCESSED_LIMIT		1000000
+
+void vlog(struct venv *env, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!env->log || !env->log->level)
+		return;
+	va_start(ap, fmt);
+	bpf64_vlog(env->log, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- registers ---- */
+
+const char *vreg_type_str(u8 type)
+{
+	static const char *const str[NR_VREG_TYPES] = {
+		[NOT_INIT] = "?",
+		[SCALAR_VALUE] = "scalar",
+		[PTR_TO_CTX] = "ctx",
+		[CONST_PTR_TO_MAP] = "map_ptr",
+		[PTR_TO_MAP_VALUE] = "map_value",
+		[PTR_TO_MAP_VALUE_OR_NULL] = "map_value_or_null",
+		[PTR_TO_STACK] = "fp",
+		[PTR_TO_PACKET_META] = "pkt_meta",
+		[PTR_TO_PACKET] = "pkt",
+		[PTR_TO_PACKET_END] = "pkt_end",
+		[PTR_TO_MEM] = "ringbuf_mem",
+		[PTR_TO_MEM_OR_NULL] = "ringbuf_mem_or_null",
+	};
+
+	return type < NR_VREG_TYPES ? str[type] : "?";
+}
+
+void mark_not_init(struct vreg *reg)
+{
+	memset(reg, 0, sizeof(*reg));
+	bpf64_scalar_unknown(&reg->var);
+}
+
+void mark_unknown(struct vreg *reg)
+{
+	mark_not_init(reg);
+	reg->type = SCALAR_VALUE;
+}
+
+void mark_const(struct vreg *reg, u64 val)
+{
+	memset(reg, 0, sizeof(*reg));
+	reg->type = SCALAR_VALUE;
+	bpf64_scalar_const(&reg->var, val);
+}
+
+bool reg_is_pkt(const struct vreg *reg)
+{
+	return reg->type == PTR_TO_PACKET || reg->type == PTR_TO_PACKET_META;
+}
+
+bool reg_maybe_null(const struct vreg *reg)
+{
+	return reg->type == PTR_TO_MAP_VALUE_OR_NULL ||
+	       reg->type == PTR_TO_MEM_OR_NULL;
+}
+
+bool reg_is_ptr(const struct vreg *reg)
+{
+	return reg->type != NOT_INIT && reg->type != SCALAR_VALUE;
+}
+
+int check_reg_read(struct venv *env, u32 regno)
+{
+	if (regno >= BPF64_NR_REGS) {
+		vlog(env, "R%u is invalid\n", regno);
+		return -EINVAL;
+	}
+	if (cur_regs(env)[regno].type == NOT_INIT) {
+		vlog(env, "R%u !read_ok\n", regno);
+		return -EACCES;
+	}
+	return 0;
+}
+
+int check_reg_write(struct venv *env, u32 regno)
+{
+	if (regno >= BPF64_NR_REGS) {
+		vlog(env, "R%u is invalid\n", regno);
+		return -EINVAL;
+	}
+	if (regno == BPF64_REG_FP) {
+		vlog(env, "frame pointer is read only\n");
+		return -EACCES;
+	}
+	return 0;
+}
+
+/* ---- states ---- */
+
+static void free_state(struct vstate *st)
+{
+	u32 i;
+
+	if (!st)
+		return;
+	for (i = 0; i <= st->curframe; i++)
+		bpf64_free(st->frame[i]);
+	bpf64_free(st);
+}
+
+static struct vstate *copy_state(const struct vstate *src)
+{
+	struct vstate *st = bpf64_zalloc(sizeof(*st));
+	u32 i;
+
+	if (!st)
+		return NULL;
+	*st = *src;
+	for (i = 0; i <= src->curframe; i++) {
+		st->frame[i] = bpf64_zalloc(sizeof(struct vframe));
+		if (!st->frame[i]) {
+			st->curframe = i ? i - 1 : 0;
+			if (!i)
+				st->frame[0] = NULL;
+			free_state(st);
+			return NULL;
+		}
+		*st->frame[i] = *src->frame[i];
+	}
+	st->parent = src->parent;
+	st->branches = 0;
+	return st;
+}
+
+/* ---- state comparison for pruning and loop detection ---- */
+
+/* Ids are names: two states agree if the names map one to one. */
+static bool ids_match(struct idmap *map, u32 old, u32 cur)
+{
+	u32 i;
+
+	if (!old || !cur)
+		return old == cur;
+	for (i = 0; i < map->n; i++) {
+		if (map->old[i] == old)
+			return map->cur[i] == cur;
+		if (map->cur[i] == cur)
+			return false;
+	}
+	if (map->n == IDMAP_SIZE)
+		return false;
+	map->old[map->n] = old;
+	map->cur[map->n++] = cur;
+	return true;
+}
+
+static bool scalar_eq(const struct bpf64_scalar *a,
+		      const struct bpf64_scalar *b)
+{
+	return !memcmp(a, b, sizeof(*a));
+}
+
+static bool var_ok(const struct bpf64_scalar *old,
+		   const struct bpf64_scalar *cur, bool exact)
+{
+	return exact ? scalar_eq(old, cur) : bpf64_scalar_within(old, cur);
+}
+
+static bool regsafe(const struct vreg *old, const struct vreg *cur,
+		    struct idmap *map, bool exact)
+{
+	if (old->type == NOT_INIT)
+		return exact ? cur->type == NOT_INIT : true;
+	if (old->type != cur->type)
+		return false;
+	if (old->type == SCALAR_VALUE)
+		/* old's copies learnt together: cur's must be copies too */
+		return (!old->id || ids_match(map, old->id, cur->id)) &&
+		       var_ok(&old->var, &cur->var, exact);
+	if (old->off != cur->off || old->map != cur->map ||
+	    old->frameno != cur->frameno ||
+	    !ids_match(map, old->id, cur->id) ||
+	    !ids_match(map, old->ref_obj_id, cur->ref_obj_id))
+		return false;
+	/* More proven packet bytes in cur is fine; less is not. */
+	if (reg_is_pkt(old) ? (exact ? old->range != cur->range :
+			       old->range > cur->range) :
+	    old->range != cur->range)
+		return false;
+	return var_ok(&old->var, &cur->var, exact);
+}
+
+static bool slot_safe(const struct vslot *old, const struct vslot *cur,
+		      struct idmap *map, bool exact)
+{
+	u32 i;
+
+	if (old->kind[0] == SLOT_SPILL || cur->kind[0] == SLOT_SPILL) {
+		if (old->kind[0] == SLOT_SPILL && cur->kind[0] == SLOT_SPILL)
+			return regsafe(&old->spilled, &cur->spilled, map, exact);
+		if (exact)
+			return false;
+		/* Bytes that were any number cover a spilled scalar. */
+		if (old->kind[0] == SLOT_SPILL)
+			return false;
+		for (i = 0; i < 8; i++)
+			if (old->kind[i] != SLOT_INVALID &&
+			    old->kind[i] != SLOT_MISC)
+				return false;
+		return cur->spilled.type == SCALAR_VALUE;
+	}
+	for (i = 0; i < 8; i++) {
+		if (old->kind[i] == cur->kind[i])
+			continue;
+		if (exact)
+			return false;
+		if (old->kind[i] == SLOT_INVALID)
+			continue;
+		if (old->kind[i] == SLOT_MISC && cur->kind[i] == SLOT_ZERO)
+			continue;
+		return false;
+	}
+	return true;
+}
+
+static bool frames_safe(const struct vframe *old, const struct vframe *cur,
+			struct idmap *map, bool exact, u16 live)
+{
+	u32 i;
+
+	if (old->callsite != cur->callsite)
+		return false;
+	for (i = 0; i < BPF64_NR_REGS; i++)
+		if ((live & (1U << i)) &&
+		    !regsafe(&old->regs[i], &cur->regs[i], map, exact))
+			return false;
+	for (i = 0; i < NR_SLOTS; i++)
+		if (!slot_safe(&old->stack[i], &cur->stack[i], map, exact))
+			return false;
+	return true;
+}
+
+static bool states_safe(struct venv *env, const struct vstate *old,
+			const struct vstate *cur, bool exact)
+{
+	struct idmap *map = &env->idmap;
+	bool ok = true;
+	u32 i;
+
+	if (old->curframe != cur->curframe || old->nr_refs != cur->nr_refs)
+		return false;
+	map->n = 0;
+	for (i = 0; ok && i < old->nr_refs; i++)
+		ok = ids_match(map, old->refs[i].id, cur->refs[i].id);
+	for (i = 0; ok && i <= old->curframe; i++)
+		ok = frames_safe(old->frame[i], cur->frame[i], map, exact,
+				 live_regs(env, cur, i, env->insn_idx));
+	return ok;
+}
+
+/* ---- exploration ---- */
+
+int vpush_branch(struct venv *env, u32 insn, struct vstate **out)
+{
+	struct vstack_elem *e;
+
+	if (env->stack_size >= 8192) {
+		vlog(env, "The sequence of %d jumps is too complex.\n",
+		     env->stack_size);
+		return -E2BIG;
+	}
+	e = bpf64_zalloc(sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	e->st = copy_state(env->cur);
+	if (!e->st) {
+		bpf64_free(e);
+		return -ENOMEM;
+	}
+	if (e->st->parent)
+		e->st->parent->branches++;
+	e->insn = insn;
+	e->st->path_len = env->path_len;
+	e->next = env->stack;
+	env->stack = e;
+	env->stack_size++;
+	*out = e->st;
+	return 0;
+}
+
+/* A path ended: the checkpoints it came through may now be complete. */
+static void path_done(struct vstate *st)
+{
+	struct vstate *p = st->parent;
+
+	while (p && p->branches && !--p->branches)
+		p = p->parent;
+}
+
+static bool pop_stack(struct venv *env, u32 *insn)
+{
+	struct vstack_elem *e = env->stack;
+
+	path_done(env->cur);
+	free_state(env->cur);
+	env->cur = NULL;
+	if (!e)
+		return false;
+	env->stack = e->next;
+	env->stack_size--;
+	env->cur = e->st;
+	*insn = e->insn;
+	env->path_len = e->st->path_len;
+	bpf64_free(e);
+	return true;
+}
+
+/* 1: the current path is covered by an explored state; 0: go on. */
+static int is_state_visited(struct venv *env, u32 idx)
+{
+	struct vstate_list *l, *n;
+	struct vstate *cur = env->cur, *st;
+	u32 count = 0;
+
+	for (l = env->explored[idx]; l; l = l->next, count++) {
+		st = l->st;
+		if (st->branches) {
+			if (states_safe(env, st, cur, true)) {
+				vlog(env, "infinite loop detected at insn %u\n",
+				     idx);
+				return -EINVAL;
+			}
+			continue;
+		}
+		if (states_safe(env, st, cur, false))
+			return 1;
+	}
+	if (count >= MAX_STATES_PER_INSN)
+		return 0;
+	st = copy_state(cur);
+	n = bpf64_zalloc(sizeof(*n));
+	if (!st || !n) {
+		free_state(st);
+		bpf64_free(n);
+		return -ENOMEM;
+	}
+	st->branches = 1;
+	st->insn_idx = idx;
+	cur->parent = st;
+	n->st = st;
+	n->next = env->explored[idx];
+	env->explored[idx] = n;
+	env->total_states++;
+	env->cur_states++;
+	env->peak_states = max(env->peak_states, env->cur_states);
+	env->max_states_per_insn = max(env->max_states_per_insn, count + 1);
+	return 0;
+}
+
+/* ---- the log ---- */
+
+/* A register as Linux's log prints it: "fp-8", "pkt(off=14,r=14)". */
+static void print_reg(struct venv *env, const char *name,
+		      const struct vreg *reg)
+{
+	char *b = env->buf;
+	const char *sep = "";
+
+	if (reg->type == SCALAR_VALUE) {
+		bpf64_scalar_strn(b, sizeof(env->buf), &reg->var);
+		vlog(env, " %s=%s", name, b);
+		return;
+	}
+	if (reg->type == PTR_TO_STACK && bpf64_scalar_is_const(&reg->var)) {
+		vlog(env, " %s=fp%d", name,
+		     reg->off + (s32)reg->var.var_off.value);
+		return;
+	}
+	vlog(env, " %s=%s(", name, vreg_type_str(reg->type));
+#define FIELD(cond, ...) do {						\
+		if (cond) {						\
+			vlog(env, "%s", sep);				\
+			vlog(env, __VA_ARGS__);				\
+			sep = ",";					\
+		}							\
+	} while (0)
+	FIELD(reg->id, "id=%u", reg->id);
+	FIELD(reg->ref_obj_id, "ref_obj_id=%u", reg->ref_obj_id);
+	FIELD(reg->off, "off=%d", reg->off);
+	FIELD(reg_is_pkt(reg), "r=%u", reg->range);
+	FIELD(reg->type == PTR_TO_MEM || reg->type == PTR_TO_MEM_OR_NULL,
+	      "sz=%u", reg->range);
+	FIELD(reg->map, "ks=%u,vs=%u", reg->map->key_size,
+	      reg->map->value_size);
+	if (!bpf64_scalar_is_const(&reg->var) || reg->var.var_off.value) {
+		bpf64_scalar_strn(b, sizeof(env->buf), &reg->var);
+		FIELD(true, "var=%s", b);
+	}
+#undef FIELD
+	vlog(env, ")");
+}
+
+static void print_state(struct venv *env)
+{
+	const struct vframe *f = cur_frame(env);
+	u32 i;
+
+	char name[16];
+
+	vlog(env, "%u:", env->insn_idx);
+	if (env->cur->curframe)
+		vlog(env, " frame%u:", env->cur->curframe);
+	for (i = 0; i < BPF64_NR_REGS; i++) {
+		if (f->regs[i].type == NOT_INIT)
+			continue;
+		snprintf(name, sizeof(name), "R%u", i);
+		print_reg(env, name, &f->regs[i]);
+	}
+	for (i = 0; i < NR_SLOTS; i++) {
+		if (f->stack[i].kind[0] == SLOT_SPILL) {
+			snprintf(name, sizeof(name), "fp-%u", (i + 1) * 8);
+			print_reg(env, name, &f->stack[i].spilled);
+		}
+	}
+	vlog(env, "\n");
+}
+
+static void print_insn(struct venv *env, u32 idx)
+{
+	bpf64_disasm_insn(env->insns, env->len, idx, BPF64_DISASM_KERNEL,
+			  env->buf, sizeof(env->buf));
+	vlog(env, "%u: (%02x) %s\n", idx, env->insns[idx].code, env->buf);
+}
+
+static int path_add(struct venv *env, u32 idx)
+{
+	u32 *n;
+
+	if (!vlog_path(env))
+		return 0;
+	if (env->path_len == env->path_cap) {
+		u32 cap = env->path_cap ? env->path_cap * 2 : 256;
+
+		n = bpf64_zalloc_array(cap, sizeof(*n));
+		if (!n)
+			return -ENOMEM;
+		if (env->path_len)
+			memcpy(n, env->path, env->path_len * sizeof(*n));
+		bpf64_free(env->path);
+		env->path = n;
+		env->path_cap = cap;
+	}
+	env->path[env->path_len++] = idx;
+	return 0;
+}
+
+/* ---- structure ---- */
+
+static bool is_local_call(const struct bpf_insn *insn)
+{
+	return insn->code == (BPF_JMP | BPF_CALL) &&
+	       insn->src_reg == BPF_PSEUDO_CALL;
+}
+
+static bool is_exit_or_ja(const struct bpf_insn *insn)
+{
+	u8 op = BPF_OP(insn->code);
+
+	return bpf64_is_jmp_class(insn->code) &&
+	       (op == BPF_EXIT || op == BPF_JA);
+}
+
+static int add_subprog(struct venv *env, u32 start)
+{
+	u32 i;
+
+	for (i = 0; i < env->nr_subprogs; i++)
+		if (env->subprog[i].start == start)
+			return 0;
+	if (env->nr_subprogs >= MAX_SUBPROGS) {
+		vlog(env, "too many subprograms\n");
+		return -E2BIG;
+	}
+	for (i = env->nr_subprogs; i && env->subprog[i - 1].start > start; i--)
+		env->subprog[i] = env->subprog[i - 1];
+	env->subprog[i].start = start;
+	env->subprog[i].stack_depth = 0;
+	env->nr_subprogs++;
+	return 0;
+}
+
+u32 vsubprog_of(const struct venv *env, u32 idx)
+{
+	u32 i = env->nr_subprogs;
+
+	while (i > 1 && env->subprog[i - 1].start > idx)
+		i--;
+	return i - 1;
+}
+
+/* Subprograms, jumps inside them, each ending in EXIT or JA. */
+static int check_subprogs(struct venv *env)
+{
+	u32 i, s;
+	s32 off;
+	int err;
+
+	env->nr_subprogs = 0;
+	err = add_subprog(env, 0);
+	for (i = 0; !err && i < env->len; i++)
+		if (is_local_call(&env->insns[i]))
+			err = add_subprog(env, i + env->insns[i].imm + 1);
+	if (err)
+		return err;
+	env->subprog[env->nr_subprogs].start = env->len;
+	for (i = 0; i < env->len; i++) {
+		const struct bpf_insn *insn = &env->insns[i];
+
+		s = vsubprog_of(env, i);
+		if (bpf64_insn_jump_offset(insn, &off) &&
+		    vsubprog_of(env, i + 1 + off) != s) {
+			vlog(env, "jump out of range from insn %u to %d\n", i,
+			     (int)(i + 1 + off));
+			return -EINVAL;
+		}
+		if (i + 1 == env->subprog[s + 1].start &&
+		    !is_exit_or_ja(insn)) {
+			vlog(env, "last insn is not an exit or jmp\n");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* Successors of @i for the reachability walk: up to two. */
+static u32 successors(const struct venv *env, u32 i, u32 succ[2])
+{
+	const struct bpf_insn *insn = &env->insns[i];
+	u32 n = 0;
+	s32 off;
+
+	if (bpf64_is_ldimm64(insn)) {
+		succ[n++] = i + 2;
+		return n;
+	}
+	if (bpf64_is_jmp_class(insn->code) && BPF_OP(insn->code) == BPF_EXIT)
+		return 0;
+	if (bpf64_insn_jump_offset(insn, &off)) {
+		succ[n++] = i + 1 + off;
+		if (BPF_OP(insn->code) == BPF_JA)
+			return n;
+	}
+	succ[n++] = i + 1;
+	return n;
+}
+
+/*
+ * Every instruction reachable from the entry or a called subprogram
+ * (Linux's check_cfg); also marks the prune points.
+ */
+static int check_cfg(struct venv *env)
+{
+	u32 *work, nr = 0, i, succ[2], n, k;
+	bool *seen;
+	int err = 0;
+
+	work = bpf64_zalloc_array(env->len + 1, sizeof(*work));
+	seen = bpf64_zalloc_array(env->len + 1, sizeof(*seen));
+	if (!work || !seen) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < env->nr_subprogs; i++) {
+		work[nr++] = env->subprog[i].start;
+		seen[env->subprog[i].start] = true;
+		env->prune_point[env->subprog[i].start] = true;
+	}
+	while (nr) {
+		i = work[--nr];
+		n = successors(env, i, succ);
+		for (k = 0; k < n; k++) {
+			if (succ[k] >= env->len)
+				continue;	/* checked structurally */
+			if (n == 2 || succ[k] != i + 1 ||
+			    is_local_call(&env->insns[i]))
+				env->prune_point[succ[k]] = true;
+			if (!seen[succ[k]]) {
+				seen[succ[k]] = true;
+				work[nr++] = succ[k];
+			}
+		}
+	}
+	for (i = 0; i < env->len; i++) {
+		if (!seen[i]) {
+			vlog(env, "unreachable insn %u\n", i);
+			err = -EINVAL;
+			goto out;
+		}
+		if (bpf64_is_ldimm64(&env->insns[i]))
+			i++;
+	}
+out:
+	bpf64_free(work);
+	bpf64_free(seen);
+	return err;
+}
+
+/*
+ * Linux's check_max_stack_depth: each frame's stack rounded up to 16
+ * bytes (as with its JIT on; the interpreter would round to 32), summed
+ * along every chain of local calls.  The deepest chain from each
+ * subprogram at each call level is computed once, so that call-heavy
+ * programs stay linear.
+ */
+static struct vchain stack_chain(struct venv *env, u32 sp, u32 level)
+{
+	struct vchain *memo = &env->chain[sp][level], sub;
+	u32 d = round_up(env->subprog[sp].stack_depth, 16), i;
+
+	if (memo->frames)
+		return *memo;
+	memo->depth = d;
+	memo->frames = 1;
+	for (i = env->subprog[sp].start;
+	     level + 1 < BPF64_MAX_CALL_FRAMES &&
+	     i < env->subprog[sp + 1].start; i++) {
+		if (!is_local_call(&env->insns[i]))
+			continue;
+		sub = stack_chain(env, vsubprog_of(env, i + env->insns[i].imm + 1),
+				  level + 1);
+		if (d + sub.depth > memo->depth) {
+			memo->depth = d + sub.depth;
+			memo->frames = sub.frames + 1;
+		}
+	}
+	return *memo;
+}
+
+static int check_stack_chain(struct venv *env)
+{
+	struct vchain c;
+
+	env->chain = bpf64_zalloc_array(env->nr_subprogs, sizeof(*env->chain));
+	if (!env->chain)
+		return -ENOMEM;
+	c = stack_chain(env, 0, 0);
+	if (c.depth <= BPF64_MAX_STACK)
+		return 0;
+	vlog(env, "combined stack size of %u calls is %u. Too large\n",
+	     c.frames, c.depth);
+	return -EACCES;
+}
+
+/* ---- the main loop ---- */
+
+static int init_state(struct venv *env)
+{
+	struct vframe *f;
+	u32 i;
+
+	env->cur = bpf64_zalloc(sizeof(*env->cur));
+	if (!env->cur)
+		return -ENOMEM;
+	f = bpf64_zalloc(sizeof(*f));
+	if (!f)
+		return -ENOMEM;
+	env->cur->frame[0] = f;
+	for (i = 0; i < BPF64_NR_REGS; i++)
+		mark_not_init(&f->regs[i]);
+	f->regs[BPF_REG_1].type = PTR_TO_CTX;
+	f->regs[BPF64_REG_FP].type = PTR_TO_STACK;
+	bpf64_scalar_const(&f->regs[BPF_REG_1].var, 0);
+	bpf64_scalar_const(&f->regs[BPF64_REG_FP].var, 0);
+	return 0;
+}
+
+static int check_jmp(struct venv *env, const struct bpf_insn *insn, u32 *idx,
+		     bool *done)
+{
+	u8 op = BPF_OP(insn->code);
+	int err;
+
+	switch (op) {
+	case BPF_CALL:
+		if (BPF_CLASS(insn->code) == BPF_JMP32 ||
+		    insn->src_reg == BPF_PSEUDO_KFUNC_CALL) {
+			vlog(env, "unsupported call\n");
+			return -EINVAL;
+		}
+		if (insn->src_reg == BPF_PSEUDO_CALL)
+			return check_local_call(env, insn, idx);
+		err = check_helper_call(env, insn, *idx);
+		(*idx)++;
+		return err;
+	case BPF_EXIT:
+		return check_exit(env, idx, done);
+	case BPF_JA:
+		*idx += 1 + (BPF_CLASS(insn->code) == BPF_JMP32 ?
+			     insn->imm : insn->off);
+		return 0;
+	default:
+		return check_cond_jmp(env, insn, idx);
+	}
+}
+
+static int do_insn(struct venv *env, u32 *idx, bool *done)
+{
+	const struct bpf_insn *insn = &env->insns[*idx];
+	int err;
+
+	switch (BPF_CLASS(insn->code)) {
+	case BPF_ALU:
+	case BPF_ALU64:
+		err = check_alu(env, insn);
+		(*idx)++;
+		return err;
+	case BPF_LDX:
+	case BPF_STX:
+	case BPF_ST:
+		err = check_mem_insn(env, insn, *idx);
+		(*idx)++;
+		return err;
+	case BPF_LD:
+		if (bpf64_is_ldimm64(insn)) {
+			err = check_ld_imm64(env, insn);
+			*idx += 2;
+			return err;
+		}
+		err = check_ld_abs(env, insn);
+		(*idx)++;
+		return err;
+	default:
+		return check_jmp(env, insn, idx, done);
+	}
+}
+
+#define MAX_PATH_LOG	512
+
+/* The path that led to an error, its last MAX_PATH_LOG insns if long. */
+static void log_path(struct venv *env)
+{
+	u32 i = 0;
+
+	if (env->path_len > MAX_PATH_LOG) {
+		i = env->path_len - MAX_PATH_LOG;
+		vlog(env, "... %u insns of the path before\n", i);
+	}
+	for (; i < env->path_len; i++)
+		print_insn(env, env->path[i]);
+}
+
+static int do_check(struct venv *env)
+{
+	u32 idx = 0;
+	bool done;
+	int err;
+
+	for (;;) {
+		if (++env->processed > PROCESSED_LIMIT) {
+			vlog(env, "BPF program is too large. Processed %u insn\n",
+			     env->processed);
+			return -E2BIG;
+		}
+		if (idx >= env->len) {
+			vlog(env, "invalid insn idx %u insn_cnt %u\n", idx,
+			     env->len);
+			return -EFAULT;
+		}
+		env->insn_idx = idx;
+		if (env->prune_point[idx]) {
+			err = is_state_visited(env, idx);
+			if (err < 0)
+				return err;
+			if (err == 1) {
+				if (vlog_all(env))
+					vlog(env, "%u: safe\n", idx);
+				if (!pop_stack(env, &idx))
+					return 0;
+				continue;
+			}
+		}
+		env->aux[idx].seen = true;
+		if (vlog_all(env)) {
+			print_state(env);
+			print_insn(env, idx);
+		}
+		err = path_add(env, idx);
+		if (err)
+			return err;
+		done = false;
+		err = do_insn(env, &idx, &done);
+		if (err)
+			return err;
+		if (done) {
+			if (vlog_all(env))
+				vlog(env, "%u: exit\n", env->insn_idx);
+			if (!pop_stack(env, &idx))
+				return 0;
+		}
+	}
+}
+
+static void free_env(struct venv *env)
+{
+	struct vstack_elem *e;
+	struct vstate_list *l, *n;
+	u32 i;
+
+	while ((e = env->stack)) {
+		env->stack = e->next;
+		free_state(e->st);
+		bpf64_free(e);
+	}
+	free_state(env->cur);
+	for (i = 0; env->explored && i < env->len; i++) {
+		for (l = env->explored[i]; l; l = n) {
+			n = l->next;
+			free_state(l->st);
+			bpf64_free(l);
+		}
+	}
+	bpf64_free(env->explored);
+	bpf64_free(env->prune_point);
+	bpf64_free(env->live_in);
+	bpf64_free(env->chain);
+	bpf64_free(env->path);
+}
+
+static int run_verifier(struct venv *env)
+{
+	int err;
+
+	err = check_subprogs(env);
+	if (!err)
+		err = check_cfg(env);
+	if (!err)
+		err = compute_liveness(env);
+	if (!err)
+		err = init_state(env);
+	if (!err)
+		err = do_check(env);
+	if (!err)
+		err = check_stack_chain(env);
+	return err;
+}
+
+int bpf64_verify_aux(struct bpf64_prog *prog, struct bpf64_log *log,
+		     struct bpf64_insn_aux **auxp)
+{
+	struct bpf64_log quiet = { };
+	struct venv *env;
+	int err;
+
+	env = bpf64_zalloc(sizeof(*env));
+	if (!env)
+		return -ENOMEM;
+	env->prog = prog;
+	env->insns = prog->insns;
+	env->len = prog->len;
+	env->log = log;
+	env->explored = bpf64_zalloc_array(prog->len, sizeof(*env->explored));
+	env->prune_point = bpf64_zalloc_array(prog->len + 1, sizeof(bool));
+	env->aux = bpf64_zalloc_array(prog->len, sizeof(*env->aux));
+	err = -ENOMEM;
+	if (env->explored && env->prune_point && env->aux) {
+		/*
+		 * Level 1 wants the path before the error: the error is
+		 * logged into a scratch log, then the path, then the error.
+		 */
+		if (vlog_path(env)) {
+			quiet.size = sizeof(env->buf);
+			quiet.buf = bpf64_zalloc(quiet.size);
+			quiet.level = 1;
+			env->log = quiet.buf ? &quiet : log;
+		}
+		err = run_verifier(env);
+		if (env->log == &quiet) {
+			env->log = log;
+			if (err)
+				log_path(env);
+			bpf64_log(log, "%s", quiet.buf);
+			bpf64_free(quiet.buf);
+		}
+		bpf64_log(log, "processed %u insns (limit %u) max_states_per_insn %u total_states %u peak_states %u mark_read %u\n",
+			  env->processed, PROCESSED_LIMIT,
+			  env->max_states_per_insn, env->total_states,
+			  env->peak_states, 0U);
+	}
+	if (!err && auxp) {
+		*auxp = env->aux;
+		env->aux = NULL;
+	}
+	bpf64_free(env->aux);
+	free_env(env);
+	bpf64_free(env);
+	return err;
+}
+
+int bpf64_verify(struct bpf64_prog *prog, struct bpf64_log *log)
+{
+	return bpf64_verify_aux(prog, log, NULL);
+}

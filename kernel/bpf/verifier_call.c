@@ -1,0 +1,400 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The verifier's calls: helper arguments checked against the helper's
+ * prototype, r0 set from its return type, references acquired by ringbuf
+ * reserve and released by submit or discard; bpf-to-bpf calls with a new
+ * frame, and exits (back to the caller, or from the program with every
+ * reference released).
+ */
+#include <linux/bpf64/helpers.h>
+#include "verifier.h"
+
+/* Helpers after which no packet pointer may be trusted (Linux's list). */
+static bool changes_pkt_data(u32 func_id)
+{
+	static const u32 ids[] = {
+		BPF_FUNC_clone_redirect, BPF_FUNC_l3_csum_replace,
+		BPF_FUNC_l4_csum_replace, BPF_FUNC_lwt_push_encap,
+		BPF_FUNC_lwt_seg6_action, BPF_FUNC_lwt_seg6_adjust_srh,
+		BPF_FUNC_lwt_seg6_store_bytes, BPF_FUNC_msg_pop_data,
+		BPF_FUNC_msg_pull_data, BPF_FUNC_msg_push_data,
+		BPF_FUNC_skb_adjust_room, BPF_FUNC_skb_change_head,
+		BPF_FUNC_skb_change_proto, BPF_FUNC_skb_change_tail,
+		BPF_FUNC_skb_pull_data, BPF_FUNC_skb_store_bytes,
+		BPF_FUNC_skb_vlan_pop, BPF_FUNC_skb_vlan_push,
+		BPF_FUNC_store_hdr_opt, BPF_FUNC_xdp_adjust_head,
+		BPF_FUNC_xdp_adjust_meta, BPF_FUNC_xdp_adjust_tail,
+	};
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(ids); i++)
+		if (ids[i] == func_id)
+			return true;
+	return false;
+}
+
+/* Every register and spill of the state for which @match is true. */
+static void for_each_reg(struct vstate *st,
+			 bool (*match)(const struct vreg *, u32), u32 arg)
+{
+	u32 f, i;
+
+	for (f = 0; f <= st->curframe; f++) {
+		struct vframe *fr = st->frame[f];
+
+		for (i = 0; i < BPF64_NR_REGS; i++)
+			if (match(&fr->regs[i], arg))
+				mark_unknown(&fr->regs[i]);
+		for (i = 0; i < NR_SLOTS; i++)
+			if (fr->stack[i].kind[0] == SLOT_SPILL &&
+			    match(&fr->stack[i].spilled, arg))
+				mark_unknown(&fr->stack[i].spilled);
+	}
+}
+
+static bool is_pkt_any(const struct vreg *reg, u32 unused)
+{
+	return reg_is_pkt(reg) || reg->type == PTR_TO_PACKET_END;
+}
+
+static bool is_stack_of(const struct vreg *reg, u32 frameno)
+{
+	return reg->type == PTR_TO_STACK && reg->frameno == frameno;
+}
+
+static bool has_ref(const struct vreg *reg, u32 ref)
+{
+	return reg->ref_obj_id == ref;
+}
+
+int release_reference(struct venv *env, u32 ref)
+{
+	struct vstate *st = env->cur;
+	u32 i;
+
+	for (i = 0; i < st->nr_refs; i++) {
+		if (st->refs[i].id == ref) {
+			st->refs[i] = st->refs[--st->nr_refs];
+			for_each_reg(st, has_ref, ref);
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static int acquire_reference(struct venv *env, u32 insn)
+{
+	struct vstate *st = env->cur;
+
+	if (st->nr_refs == MAX_REFS) {
+		vlog(env, "too many references held\n");
+		return -EINVAL;
+	}
+	st->refs[st->nr_refs].id = ++env->id_gen;
+	st->refs[st->nr_refs++].insn = insn;
+	return env->id_gen;
+}
+
+struct call_meta {
+	struct bpf64_map *map;
+	u32 mem_regno;		/* the PTR_TO_MEM argument before a size */
+	bool mem_write;
+	u64 alloc_size;
+	u32 release_ref;
+};
+
+static int type_mismatch(struct venv *env, u32 regno, const char *expected)
+{
+	vlog(env, "R%u type=%s expected=%s\n", regno,
+	     vreg_type_str(cur_regs(env)[regno].type), expected);
+	return -EACCES;
+}
+
+static int check_size_arg(struct venv *env, u32 regno, u8 type,
+			  struct call_meta *meta)
+{
+	const struct vreg *reg = &cur_regs(env)[regno];
+	bool zero_ok = type == BPF64_ARG_CONST_SIZE_OR_ZERO;
+
+	if (reg->type != SCALAR_VALUE)
+		return type_mismatch(env, regno, "scalar");
+	if (reg->var.smin < 0) {
+		vlog(env, "R%u min value is negative, either use unsigned or 'var &= const'\n",
+		     regno);
+		return -EACCES;
+	}
+	if (!reg->var.umin && !zero_ok) {
+		vlog(env, "R%u invalid zero-sized read: u64=[%llu,%llu]\n",
+		     regno, (unsigned long long)reg->var.umin,
+		     (unsigned long long)reg->var.umax);
+		return -EACCES;
+	}
+	if (reg->var.umax >= (1 << 29)) {
+		vlog(env, "R%u unbounded memory access, use 'var &= const' or 'if (var < const)'\n",
+		     regno);
+		return -EACCES;
+	}
+	return check_helper_mem(env, meta->mem_regno, reg->var.umax,
+				meta->mem_write, zero_ok && !reg->var.umin);
+}
+
+static bool is_mem_ptr(const struct vreg *reg)
+{
+	return reg->type == PTR_TO_STACK || reg->type == PTR_TO_MAP_VALUE ||
+	       reg_is_pkt(reg) || reg->type == PTR_TO_MEM;
+}
+
+static int check_arg(struct venv *env, u32 regno, u8 type,
+		     struct call_meta *meta, u32 func_id)
+{
+	struct vreg *reg = &cur_regs(env)[regno];
+	int err;
+
+	if (type == BPF64_ARG_DONTCARE)
+		return 0;
+	err = check_reg_read(env, regno);
+	if (err)
+		return err;
+	switch (type) {
+	case BPF64_ARG_CONST_MAP_PTR:
+		if (reg->type != CONST_PTR_TO_MAP)
+			return type_mismatch(env, regno, "map_ptr");
+		meta->map = reg->map;
+		return 0;
+	case BPF64_ARG_PTR_TO_MAP_KEY:
+	case BPF64_ARG_PTR_TO_MAP_VALUE:
+		if (!is_mem_ptr(reg) || reg->type == PTR_TO_MEM)
+			return type_mismatch(env, regno,
+					     "fp, pkt, pkt_meta, map_key, map_value");
+		if (!meta->map)
+			return -EACCES;
+		return check_helper_mem(env, regno,
+					type == BPF64_ARG_PTR_TO_MAP_KEY ?
+					meta->map->key_size :
+					meta->map->value_size, false, false);
+	case BPF64_ARG_PTR_TO_MEM:
+	case BPF64_ARG_PTR_TO_UNINIT_MEM:
+		if (!is_mem_ptr(reg))
+			return type_mismatch(env, regno,
+					     "fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_");
+		meta->mem_regno = regno;
+		meta->mem_write = type == BPF64_ARG_PTR_TO_UNINIT_MEM;
+		return 0;
+	case BPF64_ARG_CONST_SIZE:
+	case BPF64_ARG_CONST_SIZE_OR_ZERO:
+		return check_size_arg(env, regno, type, meta);
+	case BPF64_ARG_PTR_TO_CTX:
+		if (reg->type != PTR_TO_CTX)
+			return type_mismatch(env, regno, "ctx");
+		if (reg->off || !bpf64_scalar_is_const(&reg->var) ||
+		    reg->var.var_off.value) {
+			vlog(env, "dereference of modified ctx ptr R%u off=%d disallowed\n",
+			     regno, reg->off);
+			return -EACCES;
+		}
+		return 0;
+	case BPF64_ARG_PTR_TO_ALLOC_MEM:
+		if (reg->type != PTR_TO_MEM)
+			return type_mismatch(env, regno, "ringbuf_mem");
+		if (reg->off || !bpf64_scalar_is_const(&reg->var) ||
+		    reg->var.var_off.value) {
+			vlog(env, "R%u must have zero offset when passed to release func\n",
+			     regno);
+			return -EINVAL;
+		}
+		if (!reg->ref_obj_id) {
+			vlog(env, "R%u must be referenced when passed to release function\n",
+			     regno);
+			return -EINVAL;
+		}
+		meta->release_ref = reg->ref_obj_id;
+		return 0;
+	case BPF64_ARG_CONST_ALLOC_SIZE_OR_ZERO:
+		if (reg->type != SCALAR_VALUE ||
+		    !bpf64_scalar_is_const(&reg->var)) {
+			vlog(env, "R%u is not a known constant'\n", regno);
+			return -EACCES;
+		}
+		meta->alloc_size = reg->var.var_off.value;
+		return 0;
+	default:	/* BPF64_ARG_ANYTHING */
+		return 0;
+	}
+}
+
+static int set_ret(struct venv *env, const struct bpf64_func_proto *fn,
+		   struct call_meta *meta, u32 idx)
+{
+	struct vreg *r0 = &cur_regs(env)[BPF_REG_0];
+	int ref;
+
+	switch (fn->ret_type) {
+	case BPF64_RET_VOID:
+		mark_not_init(r0);
+		return 0;
+	case BPF64_RET_PTR_TO_MAP_VALUE_OR_NULL:
+		if (!meta->map) {
+			vlog(env, "kernel subsystem misconfigured verifier\n");
+			return -EINVAL;
+		}
+		mark_const(r0, 0);
+		r0->id = ++env->id_gen;
+		r0->type = PTR_TO_MAP_VALUE_OR_NULL;
+		r0->map = meta->map;
+		return 0;
+	case BPF64_RET_PTR_TO_ALLOC_MEM_OR_NULL:
+		/* Linux numbers the null check, then the reference */
+		++env->id_gen;
+		ref = acquire_reference(env, idx);
+		if (ref < 0)
+			return ref;
+		mark_const(r0, 0);
+		r0->type = PTR_TO_MEM_OR_NULL;
+		r0->range = meta->alloc_size;
+		r0->id = ref;
+		r0->ref_obj_id = ref;
+		return 0;
+	default:
+		mark_unknown(r0);
+		return 0;
+	}
+}
+
+/* Linux pairs maps and helpers after checking every argument. */
+static int check_map_func(struct venv *env, const struct call_meta *meta,
+			  u32 func_id)
+{
+	if (!meta->map ||
+	    bpf64_map_func_compatible(meta->map->map_type, func_id))
+		return 0;
+	if (func_id == BPF_FUNC_tail_call)
+		vlog(env, "expected prog array map for tail call\n");
+	else
+		vlog(env, "cannot pass map_type %u into func %s#%u\n",
+		     meta->map->map_type, bpf64_func_name(func_id), func_id);
+	return -EINVAL;
+}
+
+int check_helper_call(struct venv *env, const struct bpf_insn *insn, u32 idx)
+{
+	const struct bpf64_func_proto *fn = NULL;
+	const char *name = bpf64_func_name(insn->imm);
+	struct call_meta meta = { };
+	struct vreg *regs;
+	u32 i;
+	int err;
+
+	if (name)
+		fn = env->prog->ops->get_func_proto(insn->imm, env->prog);
+	if (!name || !fn) {
+		if (name)
+			vlog(env, "program of this type cannot use helper %s#%d\n",
+			     name, insn->imm);
+		else
+			vlog(env, "invalid func unknown#%d\n", insn->imm);
+		return -EINVAL;
+	}
+	if (fn->gpl_only && !env->prog->gpl_compatible) {
+		vlog(env, "cannot call GPL-restricted function from non-GPL compatible program\n");
+		return -EINVAL;
+	}
+	for (i = 0; i < 5; i++) {
+		err = check_arg(env, BPF_REG_1 + i, fn->arg_type[i], &meta,
+				insn->imm);
+		if (err)
+			return err;
+	}
+	err = check_map_func(env, &meta, insn->imm);
+	if (err)
+		return err;
+	if (insn->imm == BPF_FUNC_tail_call && env->cur->nr_refs) {
+		vlog(env, "tail_call would lead to reference leak\n");
+		return -EINVAL;
+	}
+	if (meta.release_ref && release_reference(env, meta.release_ref)) {
+		vlog(env, "func %s#%d reference has not been acquired before\n",
+		     name, insn->imm);
+		return -EINVAL;
+	}
+	regs = cur_regs(env);
+	for (i = BPF_REG_1; i <= BPF_REG_5; i++)
+		mark_not_init(&regs[i]);
+	err = set_ret(env, fn, &meta, idx);
+	if (!err && changes_pkt_data(insn->imm))
+		for_each_reg(env->cur, is_pkt_any, 0);
+	return err;
+}
+
+/* ---- bpf-to-bpf calls ---- */
+
+int check_local_call(struct venv *env, const struct bpf_insn *insn,
+		     u32 *insn_idx)
+{
+	struct vstate *st = env->cur;
+	u32 target = *insn_idx + insn->imm + 1, i;
+	struct vframe *caller = cur_frame(env), *callee;
+
+	if (st->curframe + 1 >= BPF64_MAX_CALL_FRAMES) {
+		vlog(env, "the call stack of %u frames is too deep\n",
+		     st->curframe + 2);
+		return -E2BIG;
+	}
+	callee = bpf64_zalloc(sizeof(*callee));
+	if (!callee)
+		return -ENOMEM;
+	for (i = 0; i < BPF64_NR_REGS; i++)
+		mark_not_init(&callee->regs[i]);
+	for (i = BPF_REG_1; i <= BPF_REG_5; i++)
+		callee->regs[i] = caller->regs[i];
+	callee->regs[BPF64_REG_FP].type = PTR_TO_STACK;
+	callee->regs[BPF64_REG_FP].frameno = st->curframe + 1;
+	bpf64_scalar_const(&callee->regs[BPF64_REG_FP].var, 0);
+	callee->callsite = *insn_idx;
+	callee->subprog = vsubprog_of(env, target);
+	st->frame[++st->curframe] = callee;
+	*insn_idx = target;
+	return 0;
+}
+
+static int check_reference_leak(struct venv *env)
+{
+	const struct vstate *st = env->cur;
+
+	if (!st->nr_refs)
+		return 0;
+	vlog(env, "Unreleased reference id=%u alloc_insn=%u\n",
+	     st->refs[0].id, st->refs[0].insn);
+	return -EINVAL;
+}
+
+int check_exit(struct venv *env, u32 *insn_idx, bool *done)
+{
+	struct vstate *st = env->cur;
+	struct vframe *callee = cur_frame(env), *caller;
+	struct vreg *r0 = &callee->regs[BPF_REG_0];
+	u32 i;
+	int err;
+
+	err = check_reg_read(env, BPF_REG_0);
+	if (err)
+		return err;
+	if (!st->curframe) {
+		err = check_reference_leak(env);
+		*done = !err;
+		return err;
+	}
+	if (r0->type == PTR_TO_STACK && r0->frameno == st->curframe) {
+		vlog(env, "cannot return stack pointer to the caller\n");
+		return -EINVAL;
+	}
+	caller = st->frame[st->curframe - 1];
+	caller->regs[BPF_REG_0] = *r0;
+	/* pointers into the frame that goes away are numbers now */
+	for_each_reg(st, is_stack_of, st->curframe);
+	for (i = BPF_REG_1; i <= BPF_REG_5; i++)
+		mark_not_init(&caller->regs[i]);
+	*insn_idx = callee->callsite + 1;
+	bpf64_free(callee);
+	st->frame[st->curframe--] = NULL;
+	return 0;
+}

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Register liveness for state pruning: which registers each instruction
+ * may still read before writing them, on some path (a backward dataflow
+ * over the control-flow graph, to a fixpoint).  A register that is dead
+ * at a prune point cannot change what happens next, so two states that
+ * differ only there are equivalent.  Stack slots are not covered.
+ */
+#include "verifier.h"
+
+#define R(n)		(1U << (n))
+#define ARGS		(R(1) | R(2) | R(3) | R(4) | R(5))
+#define CALLER_SAVED	(R(0) | ARGS)
+
+/* What @insn reads (*use) and writes (*def). */
+static void use_def(const struct bpf_insn *insn, u16 *use, u16 *def)
+{
+	u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
+	bool x = BPF_SRC(insn->code) == BPF_X;
+
+	*use = 0;
+	*def = 0;
+	switch (cls) {
+	case BPF_ALU:
+	case BPF_ALU64:
+		*def = R(insn->dst_reg);
+		if (op != BPF_MOV)
+			*use |= R(insn->dst_reg);
+		if (x && op != BPF_END && op != BPF_NEG)
+			*use |= R(insn->src_reg);
+		return;
+	case BPF_LDX:
+		*use = R(insn->src_reg);
+		*def = R(insn->dst_reg);
+		return;
+	case BPF_ST:
+		*use = R(insn->dst_reg);
+		return;
+	case BPF_STX:
+		*use = R(insn->dst_reg) | R(insn->src_reg);
+		if (BPF_MODE(insn->code) != BPF_ATOMIC)
+			return;
+		if (insn->imm == BPF_CMPXCHG) {
+			*use |= R(0);
+			*def = R(0);
+		} else if (insn->imm & BPF_FETCH) {
+			*def = R(insn->src_reg);
+		}
+		return;
+	case BPF_LD:
+		if (bpf64_is_ldimm64(insn)) {
+			*def = R(insn->dst_reg);
+			return;
+		}
+		*use = R(BPF_REG_6) |
+		       (BPF_MODE(insn->code) == BPF_IND ? R(insn->src_reg) : 0);
+		*def = CALLER_SAVED;
+		return;
+	}
+	/* jumps */
+	switch (op) {
+	case BPF_CALL:
+		*use = ARGS;
+		*def = CALLER_SAVED;
+		return;
+	case BPF_EXIT:
+		*use = R(0);
+		return;
+	case BPF_JA:
+		return;
+	}
+	*use = R(insn->dst_reg) | (x ? R(insn->src_reg) : 0);
+}
+
+static u32 next_insns(const struct venv *env, u32 i, u32 succ[2])
+{
+	const struct bpf_insn *insn = &env->insns[i];
+	u32 n = 0;
+	s32 off;
+
+	if (bpf64_is_ldimm64(insn)) {
+		succ[n++] = i + 2;
+		return n;
+	}
+	if (bpf64_is_jmp_class(insn->code) && BPF_OP(insn->code) == BPF_EXIT)
+		return 0;
+	if (bpf64_insn_jump_offset(insn, &off)) {
+		succ[n++] = i + 1 + off;
+		if (BPF_OP(insn->code) == BPF_JA)
+			return n;
+	}
+	succ[n++] = i + 1;
+	return n;
+}
+
+int compute_liveness(struct venv *env)
+{
+	u32 i, k, n, succ[2];
+	u16 use, def, out;
+	bool changed = true;
+
+	env->live_in = bpf64_zalloc_array(env->len + 2, sizeof(u16));
+	if (!env->live_in)
+		return -ENOMEM;
+	while (changed) {
+		changed = false;
+		for (i = env->len; i-- > 0;) {
+			if (i && bpf64_is_ldimm64(&env->insns[i - 1]))
+				continue;	/* second slot */
+			n = next_insns(env, i, succ);
+			for (out = 0, k = 0; k < n; k++)
+				if (succ[k] < env->len)
+					out |= env->live_in[succ[k]];
+			use_def(&env->insns[i], &use, &def);
+			out = (out & ~def) | use;
+			out &= ~R(BPF64_REG_FP);
+			if (out != env->live_in[i]) {
+				env->live_in[i] = out;
+				changed = true;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Registers of frame @f a state at @idx may still read. */
+u16 live_regs(const struct venv *env, const struct vstate *st, u32 f,
+	      u32 idx)
+{
+	if (f == st->curframe)
+		return env->live_in[idx];
+	/* a caller resumes after its call, with r0-r5 written by it */
+	return env->live_in[st->frame[f + 1]->callsite + 1] & ~CALLER_SAVED;
+}
