@@ -127,12 +127,22 @@ static void do_op(const struct op *op, const u8 *rest, size_t rest_len)
 		if (op->c & 2)
 			bpf64_unpin("/sys/fs/bpf/f");
 		return;
-	default:
+	default: {
+		/* The info's own pointers are the caller's too: into scratch. */
+		struct bpf_prog_info info = {
+			.xlated_prog_len = op->y % 2048,
+			.xlated_prog_insns = ptr(0) + 24576,
+			.nr_map_ids = op->z % 64,
+			.map_ids = ptr(0) + 28672,
+		};
+
+		memcpy(scratch + 20480, &info, sizeof(info));
 		attr.info.bpf_fd = fd_of(op->a);
 		attr.info.info_len = op->x % 512;
-		attr.info.info = ptr(0) + 20480;
+		attr.info.info = (unsigned long)(scratch + 20480);
 		bpf64_sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr, sizeof(attr));
 		return;
+	}
 	}
 }
 
