@@ -194,6 +194,16 @@ int bpf64_copy_to_user(u64 dst, const void *src, size_t n);
 long bpf64_strncpy_from_user(char *dst, u64 src, size_t size);
 
 /*
+ * Executable memory for JIT images (host/jit_mem.c, module/jit_mem.c):
+ * bpf64_jit_alloc gives writable, non-executable memory (NULL on failure);
+ * bpf64_jit_make_exec turns it read-only and executable (0 or -errno).
+ * Never writable and executable at once.
+ */
+void *bpf64_jit_alloc(size_t size);
+int bpf64_jit_make_exec(void *p, size_t size);
+void bpf64_jit_free(void *p, size_t size);
+
+/*
  * Reads that cannot fault the host whatever the address: 0 or -EFAULT, and
  * on failure @dst is zeroed, as bpf_probe_read_{kernel,user} do.  The _str
  * forms copy up to the NUL and return the length with it.
