@@ -132,15 +132,6 @@ const struct bpf64_backend bpf64_backend_linux = {
 	.ringbuf_consume = linux_ringbuf_consume,
 };
 
-const struct bpf64_backend *bpf64_backend_by_name(const char *name)
-{
-	if (!strcmp(name, "bpf64"))
-		return &bpf64_backend_hosted;
-	if (!strcmp(name, "linux"))
-		return &bpf64_backend_linux;
-	return NULL;
-}
-
 bool bpf64_linux_available(char *why, size_t why_size)
 {
 	int err = linux_bpf_probe();

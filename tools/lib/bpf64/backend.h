@@ -31,9 +31,6 @@ struct bpf64_backend {
 extern const struct bpf64_backend bpf64_backend_hosted;
 extern const struct bpf64_backend bpf64_backend_linux;
 
-/* "bpf64" or "linux"; NULL for anything else. */
-const struct bpf64_backend *bpf64_backend_by_name(const char *name);
-
 /* Can the Linux backend load programs here (root, bpf() not disabled)?
  * If not, why, in @why.
  */
