@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Program objects: created from checked instructions, freed with their code. */
 #include <linux/bpf64/insn.h>
+#include <linux/bpf64/jit.h>
 #include <linux/bpf64/prog.h>
 #include "interp.h"
+
+int bpf64_jit_enable = 1;
+int bpf64_jit_harden;
 
 /* Maps and BTF come only through BPF_PROG_LOAD, never to a raw program. */
 static int check_no_pseudo_ldimm64(const struct bpf_insn *insns, u32 len,
@@ -54,6 +58,7 @@ void bpf64_prog_free(struct bpf64_prog *prog)
 	if (!prog)
 		return;
 	bpf64_interp_image_free(prog->interp);
+	bpf64_jit_image_free(prog->jit);
 	bpf64_free(prog->insns);
 	bpf64_free(prog);
 }

@@ -35,6 +35,8 @@ static u64 INTERP_FN(const struct bpf64_iinsn *ii, const u64 *args,
 		memset(stack, 0, sizeof(stack));
 		memset(regs, 0, sizeof(regs));
 		ir->stack_lo[ir->depth] = (unsigned long)stack;
+	} else if (ir->img->prog->zero_stack) {
+		memset(stack, 0, sizeof(stack));
 	}
 	memcpy(&regs[BPF_REG_1], args, 5 * sizeof(u64));
 	regs[BPF64_REG_FP] = (unsigned long)stack + sizeof(stack);
@@ -207,6 +209,8 @@ static u64 INTERP_FN(const struct bpf64_iinsn *ii, const u64 *args,
 		}
 		ir->img = next;
 		ii = next->insns;
+		if (!INTERP_CHECKED && next->prog->zero_stack)
+			memset(stack, 0, sizeof(stack));
 		DISPATCH();
 	}
 	L_CALLX:

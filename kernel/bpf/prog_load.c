@@ -6,14 +6,15 @@
  * copies (instructions, license, name), the structural check, map
  * references of LD_IMM64 resolved to map pointers, helper calls checked
  * against the type's prototypes and the license, context accesses
- * rewritten to the type's internal layout, and the interpreter's threaded
- * code prepared.  No verifier exists yet (issue 4): every program runs in
- * the interpreter's checked mode, which validates each memory access and
- * each helper argument as it happens.
+ * proven safe by the verifier, context accesses rewritten to the type's
+ * internal layout, the interpreter's threaded code prepared in its trusted
+ * mode (no checks), and native code compiled where the JIT is enabled.
  */
 #include <linux/bpf64/ctx_rewrite.h>
 #include <linux/bpf64/insn.h>
+#include <linux/bpf64/jit.h>
 #include <linux/bpf64/sha256.h>
+#include <linux/bpf64/verifier.h>
 #include <linux/bpf64/syscall.h>
 #include "objects.h"
 #include "prog_load.h"
@@ -274,6 +275,21 @@ static int copy_prog_in(struct bpf64_prog *prog, const union bpf_attr *attr)
 				  sizeof(attr->prog_name));
 }
 
+/*
+ * Verified programs run JITed where the JIT takes them, as Linux's
+ * bpf_prog_select_runtime(): a program the JIT refuses stays interpreted.
+ */
+static int select_runtime(struct bpf64_prog *prog)
+{
+	u32 flags = bpf64_jit_harden ? BPF64_JIT_F_BLIND : 0;
+	int err;
+
+	if (!bpf64_jit_enable)
+		return 0;
+	err = bpf64_jit_compile(prog, flags, NULL, &prog->jit);
+	return err == -ENOMEM ? err : 0;
+}
+
 static int check_and_prepare(struct bpf64_prog *prog, struct bpf64_log *log)
 {
 	int err;
@@ -288,9 +304,13 @@ static int check_and_prepare(struct bpf64_prog *prog, struct bpf64_log *log)
 	if (!err)
 		err = check_helper_calls(prog, log);
 	if (!err)
+		err = bpf64_verify(prog, log);
+	if (!err)
 		err = bpf64_rewrite_ctx(prog, log);
 	if (!err)
-		err = bpf64_interp_prepare(prog, BPF64_RUN_CHECKED, log);
+		err = bpf64_interp_prepare(prog, BPF64_RUN_TRUSTED, log);
+	if (!err)
+		err = select_runtime(prog);
 	return err;
 }
 

@@ -26,10 +26,8 @@ const struct bpf64_prog_ops *bpf64_prog_type_ops(u32 prog_type)
  * BPF_PROG_TYPE_SYSCALL.  The context is the caller's ctx_in, copied in and
  * back out to ctx_in after the run; a program may read and write it at any
  * offset below U16_MAX that is aligned to the access size, as Linux's
- * syscall_prog_is_valid_access() says.  Linux's verifier then refuses a run
- * whose ctx_size_in is below the furthest offset the program reaches; until
- * bpf64 has a verifier, the checked mode faults on an access past
- * ctx_size_in instead.
+ * syscall_prog_is_valid_access() says.  A run whose ctx_size_in is below
+ * the furthest offset the verifier saw the program reach is refused.
  */
 #define SYSCALL_CTX_MAX		0xffffU		/* U16_MAX */
 
@@ -64,7 +62,7 @@ static int syscall_test_run(struct bpf64_prog *prog, const union bpf_attr *attr,
 	    attr->test.duration || attr->test.repeat || attr->test.flags ||
 	    attr->test.batch_size)
 		return -EINVAL;
-	if (size > SYSCALL_CTX_MAX)
+	if (size > SYSCALL_CTX_MAX || size < prog->max_ctx_offset)
 		return -EINVAL;
 	if (size) {
 		ctx = bpf64_zalloc(size);

@@ -9,6 +9,7 @@
  * the extra bytes are zero, and an output that does not fit is cut short
  * with -ENOSPC while the full size is still reported.
  */
+#include <linux/bpf64/jit.h>
 #include <linux/bpf64/prog.h>
 
 /*
@@ -16,6 +17,17 @@
  * bpf_check_uarg_tail_zero() reads); the kernel home builds for x86-64.
  */
 #define TEST_RUN_PAGE_SIZE	4096U
+
+/* A loaded program runs JITed when it has an image, else interpreted. */
+static int prog_run_once(struct bpf64_prog *prog, struct bpf64_run *run,
+			 u64 *r0)
+{
+	if (!prog->jit)
+		return bpf64_interp_run(prog, run, r0);
+	memset(&run->fault, 0, sizeof(run->fault));
+	*r0 = bpf64_jit_run(prog->jit, run->args);
+	return 0;
+}
 
 int bpf64_test_run_repeat(struct bpf64_prog *prog, struct bpf64_run *run,
 			  u32 repeat, struct bpf64_test_run *res)
@@ -28,7 +40,7 @@ int bpf64_test_run_repeat(struct bpf64_prog *prog, struct bpf64_run *run,
 		repeat = 1;
 	start = bpf64_ktime_get_ns();
 	for (i = 0; i < repeat && !err; i++)
-		err = bpf64_interp_run(prog, run, &r0);
+		err = prog_run_once(prog, run, &r0);
 	spent = (bpf64_ktime_get_ns() - start) / i;
 	prog->last_fault = run->fault;
 	if (err)

@@ -875,6 +875,7 @@ int bpf64_verify_aux(struct bpf64_prog *prog, struct bpf64_log *log,
 	env->insns = prog->insns;
 	env->len = prog->len;
 	env->log = log;
+	env->allow_uninit_stack = true;
 	env->explored = bpf64_zalloc_array(prog->len, sizeof(*env->explored));
 	env->prune_point = bpf64_zalloc_array(prog->len + 1, sizeof(bool));
 	env->aux = bpf64_zalloc_array(prog->len, sizeof(*env->aux));
@@ -903,6 +904,8 @@ int bpf64_verify_aux(struct bpf64_prog *prog, struct bpf64_log *log,
 			  env->max_states_per_insn, env->total_states,
 			  env->peak_states, 0U);
 	}
+	if (!err)
+		prog->zero_stack = env->read_uninit_stack;
 	if (!err && auxp) {
 		*auxp = env->aux;
 		env->aux = NULL;

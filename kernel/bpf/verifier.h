@@ -138,6 +138,9 @@ struct venv {
 	u32 nr_subprogs;
 	u32 id_gen;
 	u32 insn_idx;
+	/* root may read never-written stack (Linux's allow_uninit_stack) */
+	bool allow_uninit_stack;
+	bool read_uninit_stack;		/* and this program does */
 	/* statistics */
 	u32 processed;
 	u32 total_states, peak_states, cur_states, max_states_per_insn;

@@ -154,6 +154,10 @@ static int stack_init_check(struct venv *env, u32 regno,
 		if (slot_at(f, o)->kind[0] == SLOT_SPILL ||
 		    *byte_kind(f, o) != SLOT_INVALID)
 			continue;
+		if (env->allow_uninit_stack) {
+			env->read_uninit_stack = true;
+			continue;
+		}
 		if (min == max && !helper) {
 			vlog(env, "invalid read from stack off %lld+%lld size %u\n",
 			     (long long)min, (long long)(o - min), size);
@@ -357,6 +361,8 @@ static int ctx_access(struct venv *env, u32 regno, const struct vreg *reg,
 		return -EACCES;
 	}
 	env->aux[idx].ctx = info;
+	if (env->prog->max_ctx_offset < (u32)off + size)
+		env->prog->max_ctx_offset = off + size;
 	if (!dst)
 		return 0;
 	switch (info.reg_type) {

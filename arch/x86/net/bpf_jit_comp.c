@@ -861,14 +861,18 @@ static int jit_finish(struct jit_ctx *c, struct bpf64_jit_image **imgp)
  * which they do not outgrow as sizes only shrink.  The pass that leaves
  * the layout as it found it wrote the final image.
  */
-int bpf64_jit_compile(const struct bpf64_prog *prog, struct bpf64_log *log,
-		      struct bpf64_jit_image **imgp)
+int bpf64_jit_compile(const struct bpf64_prog *prog, u32 flags,
+		      struct bpf64_log *log, struct bpf64_jit_image **imgp)
 {
 	bool changed = true, filled = false;
 	struct jit_ctx c;
 	int err, pass;
 
 	*imgp = NULL;
+	if (flags) {
+		bpf64_log(log, "JIT flags 0x%x not supported\n", flags);
+		return -EOPNOTSUPP;
+	}
 	err = jit_ctx_init(&c, prog, log);
 	for (pass = 0; !err && (changed || !filled) && pass < JIT_MAX_PASSES;
 	     pass++) {

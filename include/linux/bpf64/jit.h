@@ -21,13 +21,23 @@
 struct bpf64_jit_image;
 
 /*
- * Compile @prog to native code.  Returns 0 with the image in *imgp, or
- * -EOPNOTSUPP for what the JIT does not do (tail calls, LD_ABS/LD_IND,
- * callx, kfuncs), -EINVAL for helpers the program's type lacks, -ENOMEM;
- * the reason is in @log as "insn N: ...".
+ * The knobs of Linux's net.core.bpf_jit_enable and bpf_jit_harden: loading
+ * JITs verified programs when bpf64_jit_enable is set (the default where a
+ * JIT exists), and blinds their constants when bpf64_jit_harden is.
  */
-int bpf64_jit_compile(const struct bpf64_prog *prog, struct bpf64_log *log,
-		      struct bpf64_jit_image **imgp);
+extern int bpf64_jit_enable;
+extern int bpf64_jit_harden;
+
+#define BPF64_JIT_F_BLIND	(1U << 0)	/* constant blinding */
+
+/*
+ * Compile @prog to native code.  Returns 0 with the image in *imgp, or
+ * -EOPNOTSUPP for what the JIT does not do (callx, kfuncs, an
+ * unsupported flag), -EINVAL for helpers the program's type lacks,
+ * -ENOMEM; the reason is in @log as "insn N: ...".
+ */
+int bpf64_jit_compile(const struct bpf64_prog *prog, u32 flags,
+		      struct bpf64_log *log, struct bpf64_jit_image **imgp);
 
 /* Run the image with r1..r5 = @args; returns r0. */
 u64 bpf64_jit_run(const struct bpf64_jit_image *img, const u64 args[5]);

@@ -135,12 +135,20 @@ struct bpf64_fault {
 };
 
 struct bpf64_map;
+struct bpf64_jit_image;
 
 struct bpf64_prog {
 	u32 len;				/* instructions */
 	const struct bpf64_prog_ops *ops;
 	struct bpf_insn *insns;			/* after load-time rewriting */
 	struct bpf64_interp_image *interp;	/* threaded code, once prepared */
+	struct bpf64_jit_image *jit;		/* native code, runs instead */
+	/*
+	 * The verifier let the program read stack it never wrote (root may,
+	 * as in Linux): its frames start zeroed so the read is defined.
+	 */
+	bool zero_stack;
+	u32 max_ctx_offset;	/* the furthest context byte accessed, + 1 */
 	/* set by BPF_PROG_LOAD (kernel/bpf/syscall.c) */
 	u32 type;				/* enum bpf_prog_type */
 	u32 expected_attach_type;

@@ -56,7 +56,7 @@ static int jit_insns(const struct bpf_insn *insns, u32 cnt,
 	*imgp = NULL;
 	err = bpf64_prog_create(&prog, insns, cnt, ops, &log);
 	if (!err)
-		err = bpf64_jit_compile(prog, &log, imgp);
+		err = bpf64_jit_compile(prog, 0, &log, imgp);
 	bpf64_prog_free(prog);
 	return err;
 }
@@ -226,7 +226,7 @@ static int diff_one(const struct progen_prog *p, u64 seed, u64 *ns)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (!err)
-		err = bpf64_jit_compile(prog, &log, &img);
+		err = bpf64_jit_compile(prog, 0, &log, &img);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	*ns = (t1.tv_sec - t0.tv_sec) * 1000000000ull + t1.tv_nsec - t0.tv_nsec;
 	if (err) {
@@ -306,7 +306,7 @@ static int diff_insns(const struct bpf_insn *insns, u32 cnt, const u8 *mem,
 	memcpy(after, buf, EDGE_MEM);
 	memcpy(buf, mem, EDGE_MEM);
 	if (!err)
-		err = bpf64_jit_compile(prog, &log, &img);
+		err = bpf64_jit_compile(prog, 0, &log, &img);
 	if (!err)
 		ok = bpf64_jit_run(img, args) == r0 &&
 		     !memcmp(after, buf, EDGE_MEM);

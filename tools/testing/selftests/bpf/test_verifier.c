@@ -237,12 +237,6 @@ static void run_backend(const struct bpf64_backend *be, const char *filter)
 			run_case(be, &cases[i]);
 }
 
-/* bpf64 loads programs without a verifier until issue 4 lands one. */
-static bool bpf64_has_verifier(void)
-{
-	return false;
-}
-
 int main(int argc, char **argv)
 {
 	const char *only = NULL, *filter = NULL;
@@ -266,13 +260,8 @@ int main(int argc, char **argv)
 		else
 			tu_skip("# SKIP linux: %s", why);
 	}
-	/* "-b bpf64" runs the table through bpf64 even before it verifies. */
-	if (!only || !strcmp(only, "bpf64")) {
-		if (only || bpf64_has_verifier())
-			run_backend(&bpf64_backend_hosted, filter);
-		else
-			tu_skip("# SKIP bpf64: no verifier yet (issue 4)");
-	}
+	if (!only || !strcmp(only, "bpf64"))
+		run_backend(&bpf64_backend_hosted, filter);
 	tu_diag("%zu cases", ARRAY_SIZE(cases));
 	free(fill_buf);
 	free(log_buf);
