@@ -188,6 +188,8 @@ static bool regsafe(const struct vreg *old, const struct vreg *cur,
 {
 	if (old->type == NOT_INIT)
 		return exact ? cur->type == NOT_INIT : true;
+	if (old->type == SCALAR_VALUE && !exact)
+		return scalar_safe(map, old, cur);
 	if (old->type != cur->type)
 		return false;
 	if (old->type == SCALAR_VALUE)
@@ -207,42 +209,86 @@ static bool regsafe(const struct vreg *old, const struct vreg *cur,
 	return var_ok(&old->var, &cur->var, exact);
 }
 
-static bool slot_safe(const struct vslot *old, const struct vslot *cur,
-		      struct idmap *map, bool exact)
+/*
+ * Bytes the program may read as any number: written with something, or
+ * never written when root may read those (Linux's allow_uninit_stack).
+ */
+static bool byte_any(const struct venv *env, u8 kind)
+{
+	return kind == SLOT_MISC ||
+	       (kind == SLOT_INVALID && env->allow_uninit_stack);
+}
+
+/* A slot read whole as a scalar: a spilled one, or any number. */
+static const struct vreg *slot_scalar(const struct venv *env,
+				      const struct vslot *s, struct vreg *any)
 {
 	u32 i;
 
-	if (old->kind[0] == SLOT_SPILL || cur->kind[0] == SLOT_SPILL) {
-		if (old->kind[0] == SLOT_SPILL && cur->kind[0] == SLOT_SPILL)
-			return regsafe(&old->spilled, &cur->spilled, map, exact);
-		if (exact)
-			return false;
-		/* Bytes that were any number cover a spilled scalar. */
-		if (old->kind[0] == SLOT_SPILL)
-			return false;
+	if (s->kind[0] == SLOT_SPILL)
+		return s->spilled.type == SCALAR_VALUE ? &s->spilled : NULL;
+	for (i = 0; i < 8; i++)
+		if (!byte_any(env, s->kind[i]))
+			return NULL;
+	mark_unknown(any);
+	return any;
+}
+
+/* Linux's stacksafe for one slot that the old state's paths read. */
+static bool slot_safe(struct venv *env, const struct vslot *old,
+		      const struct vslot *cur)
+{
+	const struct vreg *o, *c;
+	struct vreg any_old, any_cur;
+	bool any = true;
+	u32 i;
+
+	for (i = 0; i < 8; i++)
+		any &= old->kind[i] == SLOT_INVALID ||
+		       (old->kind[i] == SLOT_MISC && env->allow_uninit_stack);
+	if (any) {
+		/* what old read as a number, cur may not have written */
 		for (i = 0; i < 8; i++)
-			if (old->kind[i] != SLOT_INVALID &&
-			    old->kind[i] != SLOT_MISC)
-				return false;
-		return cur->spilled.type == SCALAR_VALUE;
+			if (cur->kind[i] == SLOT_INVALID &&
+			    old->kind[i] == SLOT_MISC)
+				env->read_uninit_stack = true;
+		return true;
 	}
-	for (i = 0; i < 8; i++) {
-		if (old->kind[i] == cur->kind[i])
-			continue;
-		if (exact)
+	o = slot_scalar(env, old, &any_old);
+	c = slot_scalar(env, cur, &any_cur);
+	if (o && c)
+		return regsafe(o, c, &env->idmap, false);
+	if (old->kind[0] == SLOT_SPILL || cur->kind[0] == SLOT_SPILL)
+		return old->kind[0] == cur->kind[0] &&
+		       regsafe(&old->spilled, &cur->spilled, &env->idmap,
+			       false);
+	for (i = 0; i < 8; i++)
+		if (old->kind[i] != cur->kind[i] &&
+		    old->kind[i] != SLOT_INVALID &&
+		    !(old->kind[i] == SLOT_MISC && cur->kind[i] == SLOT_ZERO))
 			return false;
-		if (old->kind[i] == SLOT_INVALID)
-			continue;
-		if (old->kind[i] == SLOT_MISC && cur->kind[i] == SLOT_ZERO)
-			continue;
-		return false;
-	}
 	return true;
 }
 
-static bool frames_safe(const struct vframe *old, const struct vframe *cur,
-			struct idmap *map, bool exact, u16 live)
+/* The same slot for loop detection: nothing may differ. */
+static bool slot_exact(const struct vslot *old, const struct vslot *cur,
+		       struct idmap *map)
 {
+	if (memcmp(old->kind, cur->kind, sizeof(old->kind)))
+		return false;
+	return old->kind[0] != SLOT_SPILL ||
+	       regsafe(&old->spilled, &cur->spilled, map, true);
+}
+
+/*
+ * Registers are compared where they are live; stack slots where a path
+ * from the old state read them (not needed for loop detection, whose
+ * old states are still being explored).
+ */
+static bool frames_safe(struct venv *env, const struct vframe *old,
+			const struct vframe *cur, bool exact, u16 live)
+{
+	struct idmap *map = &env->idmap;
 	u32 i;
 
 	if (old->callsite != cur->callsite)
@@ -251,9 +297,12 @@ static bool frames_safe(const struct vframe *old, const struct vframe *cur,
 		if ((live & (1U << i)) &&
 		    !regsafe(&old->regs[i], &cur->regs[i], map, exact))
 			return false;
-	for (i = 0; i < NR_SLOTS; i++)
-		if (!slot_safe(&old->stack[i], &cur->stack[i], map, exact))
+	for (i = 0; i < NR_SLOTS; i++) {
+		if (exact ? !slot_exact(&old->stack[i], &cur->stack[i], map) :
+		    (old->read & (1ULL << i)) &&
+		    !slot_safe(env, &old->stack[i], &cur->stack[i]))
 			return false;
+	}
 	return true;
 }
 
@@ -267,10 +316,12 @@ static bool states_safe(struct venv *env, const struct vstate *old,
 	if (old->curframe != cur->curframe || old->nr_refs != cur->nr_refs)
 		return false;
 	map->n = 0;
+	if (!exact)
+		collect_precise_ids(map, old);
 	for (i = 0; ok && i < old->nr_refs; i++)
 		ok = ids_match(map, old->refs[i].id, cur->refs[i].id);
 	for (i = 0; ok && i <= old->curframe; i++)
-		ok = frames_safe(old->frame[i], cur->frame[i], map, exact,
+		ok = frames_safe(env, old->frame[i], cur->frame[i], exact,
 				 live_regs(env, cur, i, env->insn_idx));
 	return ok;
 }
@@ -337,7 +388,7 @@ static int is_state_visited(struct venv *env, u32 idx)
 {
 	struct vstate_list *l, *n;
 	struct vstate *cur = env->cur, *st;
-	u32 count = 0;
+	u32 count = 0, f;
 
 	for (l = env->explored[idx]; l; l = l->next, count++) {
 		st = l->st;
@@ -349,8 +400,12 @@ static int is_state_visited(struct venv *env, u32 idx)
 			}
 			continue;
 		}
-		if (states_safe(env, st, cur, false))
+		if (states_safe(env, st, cur, false)) {
+			/* what mattered after old matters after cur */
+			propagate_stack_reads(env, st);
+			propagate_precision(env, st);
 			return 1;
+		}
 	}
 	if (count >= MAX_STATES_PER_INSN)
 		return 0;
@@ -363,6 +418,12 @@ static int is_state_visited(struct venv *env, u32 idx)
 	}
 	st->branches = 1;
 	st->insn_idx = idx;
+	st->path_len = env->path_len;
+	/* st keeps the writes since its parent; cur starts counting anew */
+	for (f = 0; f <= cur->curframe; f++) {
+		st->frame[f]->read = 0;
+		cur->frame[f]->written = 0;
+	}
 	cur->parent = st;
 	n->st = st;
 	n->next = env->explored[idx];
@@ -451,10 +512,8 @@ static void print_insn(struct venv *env, u32 idx)
 
 static int path_add(struct venv *env, u32 idx)
 {
-	u32 *n;
+	struct vhist *n;
 
-	if (!vlog_path(env))
-		return 0;
 	if (env->path_len == env->path_cap) {
 		u32 cap = env->path_cap ? env->path_cap * 2 : 256;
 
@@ -467,7 +526,8 @@ static int path_add(struct venv *env, u32 idx)
 		env->path = n;
 		env->path_cap = cap;
 	}
-	env->path[env->path_len++] = idx;
+	env->path[env->path_len++] = (struct vhist){
+		.idx = idx, .frame = env->cur->curframe };
 	return 0;
 }
 
@@ -682,6 +742,7 @@ static int init_state(struct venv *env)
 	if (!f)
 		return -ENOMEM;
 	env->cur->frame[0] = f;
+	f->fid = ++env->fid_gen;
 	for (i = 0; i < BPF64_NR_REGS; i++)
 		mark_not_init(&f->regs[i]);
 	f->regs[BPF_REG_1].type = PTR_TO_CTX;
@@ -763,7 +824,7 @@ static void log_path(struct venv *env)
 		vlog(env, "... %u insns of the path before\n", i);
 	}
 	for (; i < env->path_len; i++)
-		print_insn(env, env->path[i]);
+		print_insn(env, env->path[i].idx);
 }
 
 static int do_check(struct venv *env)

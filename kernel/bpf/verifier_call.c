@@ -134,6 +134,7 @@ static int check_size_arg(struct venv *env, u32 regno, u8 type,
 		     regno);
 		return -EACCES;
 	}
+	mark_precise(env, regno);
 	return check_helper_mem(env, meta->mem_regno, reg->var.umax,
 				meta->mem_write, zero_ok && !reg->var.umin);
 }
@@ -216,6 +217,7 @@ static int check_arg(struct venv *env, u32 regno, u8 type,
 			return -EACCES;
 		}
 		meta->alloc_size = reg->var.var_off.value;
+		mark_precise(env, regno);
 		return 0;
 	default:	/* BPF64_ARG_ANYTHING */
 		return 0;
@@ -350,6 +352,7 @@ int check_local_call(struct venv *env, const struct bpf_insn *insn,
 	callee->regs[BPF64_REG_FP].frameno = st->curframe + 1;
 	bpf64_scalar_const(&callee->regs[BPF64_REG_FP].var, 0);
 	callee->callsite = *insn_idx;
+	callee->fid = ++env->fid_gen;
 	callee->subprog = vsubprog_of(env, target);
 	st->frame[++st->curframe] = callee;
 	*insn_idx = target;

@@ -150,6 +150,7 @@ static int stack_init_check(struct venv *env, u32 regno,
 	char tn[48];
 	s64 o;
 
+	mark_stack_read(env, reg->frameno, min, max + size);
 	for (o = min; o < max + size; o++) {
 		if (slot_at(f, o)->kind[0] == SLOT_SPILL ||
 		    *byte_kind(f, o) != SLOT_INVALID)
@@ -200,11 +201,13 @@ static int stack_write(struct venv *env, u32 regno, s32 insn_off, u32 size,
 		stack_write_var(f, off, max, size);
 		return 0;
 	}
+	mark_stack_written(env, reg->frameno, off, size);
 	if (size == 8 && !(off % 8) && val) {
 		struct vslot *s = slot_at(f, off);
 
 		memset(s->kind, SLOT_SPILL, sizeof(s->kind));
 		s->spilled = *val;
+		note_stack_slot(env, reg->frameno, off);
 		return 0;
 	}
 	stack_mark(f, off, size, val && val->type == SCALAR_VALUE &&
@@ -234,6 +237,7 @@ static int stack_read(struct venv *env, u32 regno, s32 insn_off, u32 size,
 	if (off == max && s->kind[0] == SLOT_SPILL && size == 8 && !(off % 8)) {
 		if (dst)
 			*dst = s->spilled;
+		note_stack_slot(env, reg->frameno, off);
 		return 0;
 	}
 	for (i = 0; off == max && i < size; i++)
