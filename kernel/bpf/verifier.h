@@ -174,6 +174,8 @@ struct venv {
 	char buf[320];
 };
 
+extern bool bpf64_verifier_exhaustive;
+
 __printf(2, 3) void vlog(struct venv *env, const char *fmt, ...);
 
 /* Level 2: every instruction with the registers. */
