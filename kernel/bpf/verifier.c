@@ -321,9 +321,7 @@ static bool states_safe(struct venv *env, const struct vstate *old,
 
 	if (old->curframe != cur->curframe || old->nr_refs != cur->nr_refs)
 		return false;
-	map->n = 0;
-	if (!exact)
-		collect_precise_ids(map, old);
+	start_compare(map, old);
 	for (i = 0; ok && i < old->nr_refs; i++)
 		ok = ids_match(map, old->refs[i].id, cur->refs[i].id);
 	for (i = 0; ok && i <= old->curframe; i++)

@@ -132,6 +132,7 @@ struct idmap {
 	u32 n;
 	u32 tmp;		/* fresh ids standing for a current id 0 */
 	/* ids of the old state's precise scalars (all: too many) */
+	const struct vstate *old_state;	/* not collected yet */
 	u32 precise_ids[MAX_PRECISE_IDS];
 	u32 nr_precise_ids;
 	bool all_ids;
@@ -238,8 +239,8 @@ void propagate_precision(struct venv *env, const struct vstate *old);
 /* Are @old's and @cur's scalars interchangeable for pruning? */
 bool scalar_safe(struct idmap *map, const struct vreg *old,
 		 const struct vreg *cur);
-/* The ids of @old's precise scalars, before comparing it. */
-void collect_precise_ids(struct idmap *map, const struct vstate *old);
+/* A comparison with @old starts. */
+void start_compare(struct idmap *map, const struct vstate *old);
 
 /* verifier_alu.c */
 int check_alu(struct venv *env, const struct bpf_insn *insn);

@@ -210,9 +210,15 @@ static int stack_write(struct venv *env, u32 regno, s32 insn_off, u32 size,
 		note_stack_slot(env, reg->frameno, off);
 		return 0;
 	}
-	stack_mark(f, off, size, val && val->type == SCALAR_VALUE &&
-		   bpf64_scalar_is_const(&val->var) &&
-		   !val->var.var_off.value ? SLOT_ZERO : SLOT_MISC);
+	if (val && val->type == SCALAR_VALUE &&
+	    bpf64_scalar_is_const(&val->var) && !val->var.var_off.value) {
+		/* zero bytes record what the register held: it matters */
+		if (BPF_CLASS(env->insns[env->insn_idx].code) == BPF_STX)
+			mark_precise(env, env->insns[env->insn_idx].src_reg);
+		stack_mark(f, off, size, SLOT_ZERO);
+	} else {
+		stack_mark(f, off, size, SLOT_MISC);
+	}
 	return 0;
 }
 

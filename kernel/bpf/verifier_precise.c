@@ -147,33 +147,38 @@ static void bt_insn(struct venv *env, const struct vhist *h, struct bt *bt)
 		*regs |= dst | src;
 }
 
+/* Mark @r precise: false if it needs nothing more (done, or no number). */
+static bool mark_reg(struct vreg *r)
+{
+	if (r->type != SCALAR_VALUE || r->precise)
+		return false;
+	r->precise = true;
+	return true;
+}
+
 /* In a stored state: mark what is looked for, stop where already done. */
 static void bt_mark(struct bt *bt, struct vstate *st)
 {
 	u32 f, i;
+	u64 m;
 
 	for (f = 0; f < BPF64_MAX_CALL_FRAMES; f++) {
-		struct vframe *fr = f <= st->curframe ? st->frame[f] : NULL;
+		struct vframe *fr = st->frame[f];
 
-		for (i = 0; i < BPF64_NR_REGS; i++) {
-			struct vreg *r = fr ? &fr->regs[i] : NULL;
-
-			if (!(bt->regs[f] & R(i)))
-				continue;
-			if (r && r->type == SCALAR_VALUE && !r->precise)
-				r->precise = true;
-			else
+		if (f > st->curframe) {
+			bt->regs[f] = 0;
+			bt->slots[f] = 0;
+			continue;
+		}
+		for (m = bt->regs[f]; m; m &= m - 1) {
+			i = __builtin_ctzll(m);
+			if (!mark_reg(&fr->regs[i]))
 				bt->regs[f] &= ~R(i);
 		}
-		for (i = 0; i < NR_SLOTS; i++) {
-			struct vslot *s = fr ? &fr->stack[i] : NULL;
-
-			if (!(bt->slots[f] & (1ULL << i)))
-				continue;
-			if (s && s->kind[0] == SLOT_SPILL &&
-			    s->spilled.type == SCALAR_VALUE && !s->spilled.precise)
-				s->spilled.precise = true;
-			else
+		for (m = bt->slots[f]; m; m &= m - 1) {
+			i = __builtin_ctzll(m);
+			if (fr->stack[i].kind[0] != SLOT_SPILL ||
+			    !mark_reg(&fr->stack[i].spilled))
 				bt->slots[f] &= ~(1ULL << i);
 		}
 	}
@@ -270,13 +275,22 @@ static void add_precise_id(struct idmap *map, const struct vreg *r)
 		map->precise_ids[map->nr_precise_ids++] = r->id;
 }
 
-void collect_precise_ids(struct idmap *map, const struct vstate *old)
+void start_compare(struct idmap *map, const struct vstate *old)
 {
+	map->n = 0;
+	map->tmp = VH_TMP_ID;
+	map->old_state = old;
+}
+
+/* Collected when first needed: most comparisons never need them. */
+static void collect_precise_ids(struct idmap *map)
+{
+	const struct vstate *old = map->old_state;
 	u32 f, i;
 
 	map->nr_precise_ids = 0;
 	map->all_ids = false;
-	map->tmp = VH_TMP_ID;
+	map->old_state = NULL;
 	for (f = 0; f <= old->curframe; f++) {
 		const struct vframe *fr = old->frame[f];
 
@@ -288,10 +302,12 @@ void collect_precise_ids(struct idmap *map, const struct vstate *old)
 	}
 }
 
-static bool precise_id(const struct idmap *map, u32 id)
+static bool precise_id(struct idmap *map, u32 id)
 {
 	u32 i;
 
+	if (map->old_state)
+		collect_precise_ids(map);
 	for (i = 0; i < map->nr_precise_ids; i++)
 		if (map->precise_ids[i] == id)
 			return true;

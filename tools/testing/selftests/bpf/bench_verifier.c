@@ -6,7 +6,7 @@
  * BPF_LOG_STATS log) and the wall time of the load.  Not a test: it prints
  * a table and asserts nothing.
  *
- *	bench_verifier [--samples N] [-v]
+ *	bench_verifier [--samples N] [-v] [--log NAME]
  *
  * Groups of programs:
  *  - corpus: the cases of test_verifier's corpus that Linux accepts;
@@ -16,7 +16,8 @@
  *    (or $BPF64_PROGS).
  * A program counts only if both verifiers accept it; the others are
  * counted apart.  Each time is the best of --samples loads.  -v prints
- * each program's figures.
+ * each program's figures, --log the level 2 logs of programs whose name
+ * has NAME in it.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -62,6 +63,7 @@ static char *log_buf;
 static struct bpf_insn *fill_buf;
 static unsigned int samples = DEFAULT_SAMPLES;
 static bool verbose, have_linux;
+static const char *show;	/* --log NAME: level 2 logs of NAME */
 
 /* One backend's totals for a group. */
 struct side {
@@ -119,6 +121,14 @@ static int measure(const struct bpf64_backend *be, const struct load *l,
 		return -ENOENT;
 	out->insns = strtoull(p + strlen("processed "), NULL, 10);
 	out->ns = best;
+	if (show && strstr(l->name, show)) {
+		opts.log_level = 2;
+		fd = bpf64_prog_load(be, l->insns, l->len, &opts);
+		if (fd >= 0)
+			be->close(fd);
+		printf("# %s: %s, level 2:\n%s\n", be->name, l->name,
+		       log_buf);
+	}
 	return 0;
 }
 
@@ -437,6 +447,8 @@ int main(int argc, char **argv)
 	for (int a = 1; a < argc; a++) {
 		if (!strcmp(argv[a], "-v"))
 			verbose = true;
+		else if (!strcmp(argv[a], "--log") && a + 1 < argc)
+			show = argv[++a];
 		else if (!strcmp(argv[a], "--samples") && a + 1 < argc)
 			samples = strtoul(argv[++a], NULL, 0) ?: 1;
 	}
