@@ -120,18 +120,44 @@ int check_reg_write(struct venv *env, u32 regno)
 
 /* ---- states ---- */
 
-static void free_state(struct vstate *st)
+/* Frames are kept for reuse: most of one is stack nobody touched. */
+static void free_state(struct venv *env, struct vstate *st)
 {
 	u32 i;
 
 	if (!st)
 		return;
-	for (i = 0; i <= st->curframe; i++)
-		bpf64_free(st->frame[i]);
+	for (i = 0; i <= st->curframe; i++) {
+		if (!st->frame[i])
+			continue;
+		st->frame[i]->next_free = env->free_frames;
+		env->free_frames = st->frame[i];
+	}
 	bpf64_free(st);
 }
 
-static struct vstate *copy_state(const struct vstate *src)
+static struct vframe *copy_frame(struct venv *env, const struct vframe *src)
+{
+	struct vframe *f = env->free_frames;
+	u32 dirty = 0;
+
+	if (f) {
+		env->free_frames = f->next_free;
+		dirty = f->nslots;
+	} else {
+		f = bpf64_zalloc(sizeof(*f));
+		if (!f)
+			return NULL;
+	}
+	memcpy(f, src, offsetof(struct vframe, stack) +
+	       src->nslots * sizeof(struct vslot));
+	if (dirty > src->nslots)
+		memset(&f->stack[src->nslots], 0,
+		       (dirty - src->nslots) * sizeof(struct vslot));
+	return f;
+}
+
+static struct vstate *copy_state(struct venv *env, const struct vstate *src)
 {
 	struct vstate *st = bpf64_zalloc(sizeof(*st));
 	u32 i;
@@ -140,15 +166,13 @@ static struct vstate *copy_state(const struct vstate *src)
 		return NULL;
 	*st = *src;
 	for (i = 0; i <= src->curframe; i++) {
-		st->frame[i] = bpf64_zalloc(sizeof(struct vframe));
+		st->frame[i] = copy_frame(env, src->frame[i]);
 		if (!st->frame[i]) {
-			st->curframe = i ? i - 1 : 0;
-			if (!i)
-				st->frame[0] = NULL;
-			free_state(st);
+			while (++i <= src->curframe)
+				st->frame[i] = NULL;	/* still src's */
+			free_state(env, st);
 			return NULL;
 		}
-		*st->frame[i] = *src->frame[i];
 	}
 	st->parent = src->parent;
 	st->branches = 0;
@@ -303,7 +327,9 @@ static bool frames_safe(struct venv *env, const struct vframe *old,
 		if ((live & (1U << i)) &&
 		    !regsafe(&old->regs[i], &cur->regs[i], map, exact))
 			return false;
-	for (i = 0; i < NR_SLOTS; i++) {
+	/* slots past both nslots are equal; past old's, old allows all */
+	for (i = 0; i < (exact ? max(old->nslots, cur->nslots) : old->nslots);
+	     i++) {
 		if (exact ? !slot_exact(&old->stack[i], &cur->stack[i], map) :
 		    (old->read & (1ULL << i)) &&
 		    !slot_safe(env, &old->stack[i], &cur->stack[i]))
@@ -344,7 +370,7 @@ int vpush_branch(struct venv *env, u32 insn, struct vstate **out)
 	e = bpf64_zalloc(sizeof(*e));
 	if (!e)
 		return -ENOMEM;
-	e->st = copy_state(env->cur);
+	e->st = copy_state(env, env->cur);
 	if (!e->st) {
 		bpf64_free(e);
 		return -ENOMEM;
@@ -374,7 +400,7 @@ static bool pop_stack(struct venv *env, u32 *insn)
 	struct vstack_elem *e = env->stack;
 
 	path_done(env->cur);
-	free_state(env->cur);
+	free_state(env, env->cur);
 	env->cur = NULL;
 	if (!e)
 		return false;
@@ -415,10 +441,10 @@ static int is_state_visited(struct venv *env, u32 idx)
 	}
 	if (count >= MAX_STATES_PER_INSN)
 		return 0;
-	st = copy_state(cur);
+	st = copy_state(env, cur);
 	n = bpf64_zalloc(sizeof(*n));
 	if (!st || !n) {
-		free_state(st);
+		free_state(env, st);
 		bpf64_free(n);
 		return -ENOMEM;
 	}
@@ -888,20 +914,25 @@ static void free_env(struct venv *env)
 {
 	struct vstack_elem *e;
 	struct vstate_list *l, *n;
+	struct vframe *f;
 	u32 i;
 
 	while ((e = env->stack)) {
 		env->stack = e->next;
-		free_state(e->st);
+		free_state(env, e->st);
 		bpf64_free(e);
 	}
-	free_state(env->cur);
+	free_state(env, env->cur);
 	for (i = 0; env->explored && i < env->len; i++) {
 		for (l = env->explored[i]; l; l = n) {
 			n = l->next;
-			free_state(l->st);
+			free_state(env, l->st);
 			bpf64_free(l);
 		}
+	}
+	while ((f = env->free_frames)) {
+		env->free_frames = f->next_free;
+		bpf64_free(f);
 	}
 	bpf64_free(env->explored);
 	bpf64_free(env->prune_point);

@@ -68,8 +68,6 @@ struct vslot {
 };
 
 struct vframe {
-	struct vreg regs[BPF64_NR_REGS];
-	struct vslot stack[NR_SLOTS];	/* slot i: fp - 8 * (i + 1) */
 	u32 callsite;		/* insn of the call that made this frame */
 	u32 subprog;
 	u32 depth;		/* deepest stack byte used */
@@ -77,6 +75,11 @@ struct vframe {
 	u32 fid;		/* which frame: unique per call */
 	u64 written;		/* slots written whole since the checkpoint */
 	u64 read;		/* stored state: slots read before written */
+	/* slots from nslots on were never touched: all zero (copies skip) */
+	u32 nslots;
+	struct vframe *next_free;	/* env->free_frames */
+	struct vreg regs[BPF64_NR_REGS];
+	struct vslot stack[NR_SLOTS];	/* slot i: fp - 8 * (i + 1); last */
 };
 
 struct vref {
@@ -152,6 +155,7 @@ struct venv {
 	struct vstate *cur;
 	struct vstack_elem *stack;
 	u32 stack_size;
+	struct vframe *free_frames;	/* for copies, slots past nslots zero */
 	struct vstate_list **explored;	/* per insn */
 	u32 *nr_explored;		/* per insn */
 	bool *prune_point;

@@ -98,7 +98,10 @@ static int stack_range(struct venv *env, u32 regno, const struct vreg *reg,
 
 static struct vslot *slot_at(struct vframe *f, s64 off)
 {
-	return &f->stack[(-off - 1) / 8];
+	u32 i = (-off - 1) / 8;
+
+	f->nslots = max(f->nslots, i + 1);
+	return &f->stack[i];
 }
 
 static u8 *byte_kind(struct vframe *f, s64 off)
