@@ -413,31 +413,47 @@ static bool pop_stack(struct venv *env, u32 *insn)
 	return true;
 }
 
+/*
+ * Linux's heuristic: a stored state that keeps failing to prune goes,
+ * once every path from it has ended (nothing refers to it then).
+ */
+static bool drop_state(const struct vstate_list *l)
+{
+	return !l->st->branches && l->miss > l->hit * 3 + 3;
+}
+
 /* 1: the current path is covered by an explored state; 0: go on. */
 static int is_state_visited(struct venv *env, u32 idx)
 {
-	struct vstate_list *l, *n;
+	struct vstate_list **pl, *l, *n;
 	struct vstate *cur = env->cur, *st;
 	u32 count = 0, f;
 
-	for (l = env->explored[idx]; l; l = l->next, count++) {
+	for (pl = &env->explored[idx]; (l = *pl);) {
 		st = l->st;
-		if (st->branches) {
-			if (states_safe(env, st, cur, true)) {
-				vlog(env, "infinite loop detected at insn %u\n",
-				     idx);
-				return -EINVAL;
-			}
-			continue;
+		if (st->branches &&
+		    states_safe(env, st, cur, true)) {
+			vlog(env, "infinite loop detected at insn %u\n", idx);
+			return -EINVAL;
 		}
-		if (bpf64_verifier_exhaustive)
-			continue;
-		if (states_safe(env, st, cur, false)) {
+		if (!st->branches && !bpf64_verifier_exhaustive &&
+		    states_safe(env, st, cur, false)) {
 			/* what mattered after old matters after cur */
 			propagate_stack_reads(env, st);
 			propagate_precision(env, st);
+			l->hit++;
 			return 1;
 		}
+		l->miss++;
+		if (drop_state(l)) {
+			*pl = l->next;
+			free_state(env, st);
+			bpf64_free(l);
+			env->cur_states--;
+			continue;
+		}
+		pl = &l->next;
+		count++;
 	}
 	if (count >= MAX_STATES_PER_INSN)
 		return 0;

@@ -103,6 +103,7 @@ struct vstate {
 struct vstate_list {
 	struct vstate *st;
 	struct vstate_list *next;
+	u32 hit, miss;		/* how often it pruned, or failed to */
 };
 
 /* One instruction of the current path, for backtracking and the log. */
