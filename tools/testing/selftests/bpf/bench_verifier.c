@@ -225,7 +225,7 @@ static void close_fds(const struct bpf64_backend *be, const int *fds,
 static int case_side(const struct bpf64_backend *be, const struct vcase *c,
 		     struct side *s)
 {
-	struct bpf_insn *insns = fill_buf + FILL_MAX / 2;
+	struct bpf_insn *insns = fill_buf;
 	struct load l = {
 		.name = c->name,
 		.opts = {
@@ -239,9 +239,12 @@ static int case_side(const struct bpf64_backend *be, const struct vcase *c,
 	};
 	int fds[VMAX_MAPS], err = -ENOMEM;
 
-	l.len = c->fill ? c->fill(fill_buf, FILL_MAX / 2) : case_len(c);
-	memcpy(insns, c->fill ? fill_buf : c->insns,
-	       l.len * sizeof(*insns));
+	if (c->fill) {
+		l.len = c->fill(insns, FILL_MAX);
+	} else {
+		l.len = case_len(c);
+		memcpy(insns, c->insns, l.len * sizeof(*insns));
+	}
 	if (case_maps(be, c, fds)) {
 		set_map_fds(insns, l.len, fds);
 		err = measure(be, &l, s);
