@@ -44,6 +44,15 @@ static struct bpf64_log new_log(void)
 	return log;
 }
 
+/* Run @img with r1..r5 = @args, no packet. */
+static u64 jit_run(const struct bpf64_jit_image *img, const u64 args[5])
+{
+	struct bpf64_run run = { };
+
+	memcpy(run.args, args, sizeof(run.args));
+	return bpf64_jit_run(img, &run);
+}
+
 /* Create @insns as a program of @ops and JIT it; the prog is freed. */
 static int jit_insns(const struct bpf_insn *insns, u32 cnt,
 		     const struct bpf64_prog_ops *ops,
@@ -147,7 +156,7 @@ static int run_vector(const char *dir, const char *file)
 	}
 	args[0] = (u64)(unsigned long)mem;
 	args[1] = mem_len;
-	got = bpf64_jit_run(img, args);
+	got = jit_run(img, args);
 	ok = got == want;
 	if (!ok)
 		tu_diag("%s: expected 0x%llx, got 0x%llx", file,
@@ -235,7 +244,7 @@ static int diff_one(const struct progen_prog *p, u64 seed, u64 *ns)
 		goto out;
 	}
 	args[0] = (u64)(unsigned long)jit.ctx;
-	jit.r0 = bpf64_jit_run(img, args);
+	jit.r0 = jit_run(img, args);
 	ok = in.r0 == jit.r0 && !memcmp(in.ctx, jit.ctx, sizeof(in.ctx));
 	if (!ok)
 		tu_diag("seed %llu: interpreter r0 0x%llx, JIT r0 0x%llx%s",
@@ -308,7 +317,7 @@ static int diff_insns(const struct bpf_insn *insns, u32 cnt, const u8 *mem,
 	if (!err)
 		err = bpf64_jit_compile(prog, 0, &log, &img);
 	if (!err)
-		ok = bpf64_jit_run(img, args) == r0 &&
+		ok = jit_run(img, args) == r0 &&
 		     !memcmp(after, buf, EDGE_MEM);
 	else
 		tu_diag("%d: %s", err, log_buf);
@@ -554,7 +563,7 @@ static void test_wx(void)
 	if (f)
 		fclose(f);
 	TU_CHECK(!strcmp(perms, "r-xp"), "image mapped r-x (%s)", perms);
-	TU_CHECK(bpf64_jit_run(img, args) == 7, "image runs");
+	TU_CHECK(jit_run(img, args) == 7, "image runs");
 	bpf64_jit_image_free(img);
 }
 
