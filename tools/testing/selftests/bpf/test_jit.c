@@ -215,7 +215,8 @@ struct outcome {
 };
 
 /* Returns 1 when both agree; *ns gets the compile time. */
-static int diff_one(const struct progen_prog *p, u64 seed, u64 *ns)
+static int diff_one(const struct progen_prog *p, u64 seed, u32 flags,
+		    u64 *ns)
 {
 	struct outcome in = { }, jit = { };
 	struct bpf64_log log = new_log();
@@ -237,7 +238,7 @@ static int diff_one(const struct progen_prog *p, u64 seed, u64 *ns)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (!err)
-		err = bpf64_jit_compile(prog, 0, &log, &img);
+		err = bpf64_jit_compile(prog, flags, &log, &img);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	*ns = (t1.tv_sec - t0.tv_sec) * 1000000000ull + t1.tv_nsec - t0.tv_nsec;
 	if (err) {
@@ -260,7 +261,7 @@ out:
 	return ok;
 }
 
-static void test_difftest(u32 count, u64 seed, u32 body_len)
+static void test_difftest(u32 count, u64 seed, u32 body_len, u32 flags)
 {
 	struct progen_opts opts;
 	u64 insns = 0, ns = 0, t;
@@ -273,14 +274,15 @@ static void test_difftest(u32 count, u64 seed, u32 body_len)
 
 		if (progen_generate(&p, seed + i, &opts))
 			continue;
-		agree += diff_one(&p, seed + i, &t);
+		agree += diff_one(&p, seed + i, flags, &t);
 		insns += p.len;
 		ns += t;
 		progen_release(&p);
 	}
 	TU_CHECK(agree == count,
-		 "random programs (body %u, seeds %llu..): %u of %u agree",
-		 body_len, (unsigned long long)seed, agree, count);
+		 "random programs%s (body %u, seeds %llu..): %u of %u agree",
+		 flags ? ", blinded" : "", body_len,
+		 (unsigned long long)seed, agree, count);
 	if (insns)
 		tu_diag("JIT compile time: %.1f us per 1000 instructions (%llu instructions)",
 			ns / 1000.0 / (insns / 1000.0),
@@ -1030,6 +1032,234 @@ static void test_tail_bpf64_only(void)
 	e.be->close(e.cnt);
 }
 
+/* ---- constant blinding ---- */
+
+#define BLIND_MAX_IMMS	160
+
+/* A 32-bit immediate of four distinct bytes, none 0x00 or 0xff. */
+static s32 distinct_imm(struct progen_rng *rng)
+{
+	u8 b[4];
+	u32 i, j, v;
+
+	for (i = 0; i < 4; i++) {
+		do {
+			b[i] = 1 + progen_rng_below(rng, 254);
+			for (j = 0; j < i && b[j] != b[i]; j++)
+				;
+		} while (j < i);
+	}
+	memcpy(&v, b, 4);
+	return v;
+}
+
+struct blind_prog {
+	struct bpf_insn insns[512];
+	u32 len;
+	s32 imms[BLIND_MAX_IMMS];	/* each emitted whole when not blinded */
+	u32 nr_imms;
+};
+
+static s32 take_imm(struct blind_prog *b, struct progen_rng *rng, bool whole)
+{
+	s32 imm = distinct_imm(rng);
+
+	if (whole)
+		b->imms[b->nr_imms++] = imm;
+	return imm;
+}
+
+#define EMIT(insn)	(b->insns[b->len++] = (struct bpf_insn)insn)
+
+static void emit_ldimm64(struct blind_prog *b, u8 dst, u64 v)
+{
+	const struct bpf_insn two[] = { BPF64_LD_IMM64(dst, v) };
+
+	memcpy(b->insns + b->len, two, sizeof(two));
+	b->len += 2;
+}
+
+/*
+ * Straight-line code with a distinctive immediate in every form that
+ * carries one: ALU and ALU64 K operations, JMP and JMP32 K conditions,
+ * stores of every size, LD_IMM64 halves, LD_ABS and LD_IND (in local
+ * calls, as their offsets miss and return 0 from the callee).
+ */
+static void blind_prog_gen(struct blind_prog *b, u64 seed)
+{
+	static const u8 alu[] = { BPF_ADD, BPF_SUB, BPF_AND, BPF_OR, BPF_XOR,
+				  BPF_MUL, BPF_MOV, BPF_DIV, BPF_MOD };
+	static const u8 jmp[] = { BPF_JEQ, BPF_JNE, BPF_JGT, BPF_JGE, BPF_JLT,
+				  BPF_JLE, BPF_JSGT, BPF_JSGE, BPF_JSLT,
+				  BPF_JSLE, BPF_JSET };
+	static const u8 st[] = { BPF_B, BPF_H, BPF_W, BPF_DW };
+	struct progen_rng rng;
+	u32 i, w;
+	s32 lo, hi;
+
+	progen_rng_seed(&rng, seed);
+	b->len = b->nr_imms = 0;
+	EMIT(BPF64_MOV64_IMM(BPF_REG_0, 0));
+	emit_ldimm64(b, BPF_REG_2, 0x0123456789abcdefull);
+	for (w = 0; w < 2; w++) {
+		for (i = 0; i < ARRAY_SIZE(alu); i++) {
+			EMIT(BPF64_RAW_INSN((w ? BPF_ALU64 : BPF_ALU) | alu[i] |
+					    BPF_K, BPF_REG_2, 0,
+					    alu[i] == BPF_DIV ||
+					    alu[i] == BPF_MOD ? w : 0,
+					    take_imm(b, &rng, true)));
+			EMIT(BPF64_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_2));
+		}
+		for (i = 0; i < ARRAY_SIZE(jmp); i++) {
+			EMIT(BPF64_RAW_INSN((w ? BPF_JMP : BPF_JMP32) | jmp[i] |
+					    BPF_K, BPF_REG_0, 0, 1,
+					    take_imm(b, &rng, true)));
+			EMIT(BPF64_ALU64_IMM(BPF_ADD, BPF_REG_0, i + 1));
+		}
+	}
+	for (i = 0; i < ARRAY_SIZE(st); i++) {
+		EMIT(BPF64_ST_MEM(st[i], BPF_REG_10, -8 * (i + 1),
+				  take_imm(b, &rng, st[i] == BPF_W ||
+						    st[i] == BPF_DW)));
+		EMIT(BPF64_LDX_MEM(st[i], BPF_REG_3, BPF_REG_10, -8 * (i + 1)));
+		EMIT(BPF64_ALU64_REG(BPF_XOR, BPF_REG_0, BPF_REG_3));
+	}
+	lo = take_imm(b, &rng, true);
+	hi = take_imm(b, &rng, true);
+	emit_ldimm64(b, BPF_REG_3, (u64)(u32)hi << 32 | (u32)lo);
+	EMIT(BPF64_ALU64_REG(BPF_XOR, BPF_REG_0, BPF_REG_3));
+	EMIT(BPF64_MOV64_REG(BPF_REG_6, BPF_REG_0));
+	EMIT(BPF64_CALL_REL(3));
+	EMIT(BPF64_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_6));
+	EMIT(BPF64_EXIT_INSN());
+	EMIT(BPF64_EXIT_INSN());			/* never reached */
+	/* the callee: a hit, then a miss of each kind */
+	EMIT(BPF64_RAW_INSN(BPF_LD | BPF_ABS | BPF_W, 0, 0, 0, 2));
+	EMIT(BPF64_MOV64_REG(BPF_REG_7, BPF_REG_0));
+	EMIT(BPF64_CALL_REL(3));
+	EMIT(BPF64_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_7));
+	EMIT(BPF64_EXIT_INSN());
+	EMIT(BPF64_EXIT_INSN());			/* never reached */
+	EMIT(BPF64_MOV64_IMM(BPF_REG_7, 3));
+	EMIT(BPF64_RAW_INSN(BPF_LD | BPF_IND | BPF_H, 0, BPF_REG_7, 0,
+			    take_imm(b, &rng, true)));
+	EMIT(BPF64_RAW_INSN(BPF_LD | BPF_ABS | BPF_B, 0, 0, 0,
+			    take_imm(b, &rng, true)));
+	EMIT(BPF64_EXIT_INSN());
+}
+
+static bool image_has(const u8 *code, u32 len, s32 imm)
+{
+	u32 i;
+
+	for (i = 0; i + 4 <= len; i++)
+		if (!memcmp(code + i, &imm, 4))
+			return true;
+	return false;
+}
+
+/* How many of @b's whole immediates the image of @flags holds. */
+static int blind_found(const struct blind_prog *b, u32 flags, u32 *found)
+{
+	struct bpf64_jit_image *img = NULL;
+	struct bpf64_prog *prog = NULL;
+	struct bpf64_log log = new_log();
+	const u8 *code;
+	u32 len, i;
+	int err;
+
+	*found = 0;
+	err = bpf64_prog_create(&prog, b->insns, b->len, &difftest_ops, &log);
+	if (!err)
+		err = bpf64_jit_compile(prog, flags, &log, &img);
+	if (!err) {
+		code = bpf64_jit_code(img, &len);
+		for (i = 0; i < b->nr_imms; i++)
+			*found += image_has(code, len, b->imms[i]);
+	}
+	bpf64_jit_image_free(img);
+	bpf64_prog_free(prog);
+	return err;
+}
+
+/*
+ * What the rewrite leaves: no store of an immediate, no LD_ABS, no
+ * LD_IMM64, and K forms only on AX, shifts (as Linux), END, NEG, MOV 0.
+ */
+static u32 unblinded_left(const struct bpf_insn *insns, u32 len)
+{
+	u32 i, left = 0;
+	u8 class, op;
+
+	for (i = 0; i < len; i++) {
+		class = BPF_CLASS(insns[i].code);
+		op = BPF_OP(insns[i].code);
+		if (class == BPF_ST || insns[i].code == (BPF_LD | BPF_IMM | BPF_DW) ||
+		    BPF_MODE(insns[i].code) == BPF_ABS)
+			left += class == BPF_ST || class == BPF_LD;
+		else if ((class == BPF_ALU || class == BPF_ALU64) &&
+			 BPF_SRC(insns[i].code) == BPF_K &&
+			 insns[i].dst_reg != BPF64_REG_AX &&
+			 op != BPF_LSH && op != BPF_RSH && op != BPF_ARSH &&
+			 op != BPF_END && op != BPF_NEG &&
+			 !(op == BPF_MOV && !insns[i].imm))
+			left++;
+		else if ((class == BPF_JMP || class == BPF_JMP32) &&
+			 BPF_SRC(insns[i].code) == BPF_K && op != BPF_JA &&
+			 op != BPF_CALL && op != BPF_EXIT)
+			left++;
+	}
+	return left;
+}
+
+/*
+ * Blinding: for programs with a distinctive 32-bit immediate in every
+ * form, the plain image holds every one (so the scan can see them), the
+ * blinded image none, and both give the interpreter's result.  Byte and
+ * half-word stores emit only 1 or 2 bytes, too short to scan for: the
+ * rewritten instructions are checked instead (nothing with a user
+ * immediate left).
+ */
+static void test_blinding(u64 seed)
+{
+	struct blind_prog b;
+	struct bpf64_run run = { };
+	u8 frame[PKT_FRAME];
+	u32 r, rounds = 20, plain_ok = 0, blind_ok = 0, agree = 0;
+	u32 found, total = 0, left = 0, out_len;
+	struct bpf_insn *out;
+	u64 r0;
+
+	progen_fill(frame, sizeof(frame), seed);
+	run.pkt = frame;
+	run.pkt_len = sizeof(frame);
+	for (r = 0; r < rounds; r++) {
+		blind_prog_gen(&b, seed + r);
+		total += b.nr_imms;
+		if (!blind_found(&b, 0, &found) && found == b.nr_imms)
+			plain_ok++;
+		if (!blind_found(&b, BPF64_JIT_F_BLIND, &found) && !found)
+			blind_ok++;
+		agree += diff_run(b.insns, b.len, &run, false,
+				  BPF64_JIT_F_BLIND, &r0);
+		if (!bpf64_jit_blind(b.insns, b.len, &out, &out_len, NULL)) {
+			left += unblinded_left(out, out_len);
+			free(out);
+		} else {
+			left++;
+		}
+	}
+	TU_CHECK(plain_ok == rounds,
+		 "blinding: every one of %u immediates is in the plain images (%u of %u programs)",
+		 total, plain_ok, rounds);
+	TU_CHECK(blind_ok == rounds,
+		 "blinding: none is in the blinded images (%u of %u programs)",
+		 blind_ok, rounds);
+	TU_CHECK(agree == rounds && !left,
+		 "blinding: results agree with the interpreter (%u of %u), %u user immediates left in the rewrite",
+		 agree, rounds, left);
+}
+
 /* ---- refusals, helpers, W^X ---- */
 
 static void check_refused(const char *what, const struct bpf_insn *insns,
@@ -1117,7 +1347,10 @@ int main(int argc, char **argv)
 	test_zero_stack();
 	test_tail_calls();
 	test_tail_bpf64_only();
-	test_difftest(count, seed, PROGEN_BODY_LEN);
-	test_difftest(count / 10, seed + count, PROGEN_MAX_BODY_LEN);
+	test_blinding(seed);
+	test_difftest(count, seed, PROGEN_BODY_LEN, 0);
+	test_difftest(count / 10, seed + count, PROGEN_MAX_BODY_LEN, 0);
+	test_difftest(count / 4, seed + 2 * count, PROGEN_BODY_LEN,
+		      BPF64_JIT_F_BLIND);
 	return tu_exit();
 }
