@@ -298,7 +298,7 @@ const u8 *bpf64_jit_tail_target(struct jit_run *jr, struct bpf64_map *map,
 u64 bpf64_jit_load_packet(const struct jit_run *jr, s64 off, u64 size)
 {
 	const struct bpf64_run *run = jr->run;
-	const u8 *base, *end = jr->pkt + jr->pkt_len;
+	const u8 *base, *end;
 	u64 v = 0;
 	u32 i;
 
@@ -311,7 +311,10 @@ u64 bpf64_jit_load_packet(const struct jit_run *jr, s64 off, u64 size)
 	} else {
 		return JIT_PKT_MISS;
 	}
-	if (!base || !jr->pkt || base > end || off + size > (u64)(end - base))
+	if (!base || !jr->pkt)
+		return JIT_PKT_MISS;
+	end = jr->pkt + jr->pkt_len;
+	if (base > end || off + size > (u64)(end - base))
 		return JIT_PKT_MISS;
 	for (i = 0; i < size; i++)
 		v = v << 8 | base[off + i];

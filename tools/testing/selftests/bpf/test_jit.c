@@ -634,7 +634,7 @@ static void test_ld_pkt(u64 seed)
 			agree += ld_pkt_one(BPF_ABS, sizes[z], 0, offs[o],
 					    call, &views[v]);
 			agree += ld_pkt_one(BPF_IND, sizes[z],
-					    offs[o] - 7, 7, call, &views[v]);
+					    (u32)offs[o] - 7, 7, call, &views[v]);
 		}
 		for (o = 0; o < ARRAY_SIZE(ind); o++, n++)
 			agree += ld_pkt_one(BPF_IND, sizes[z], ind[o].src,
