@@ -73,8 +73,9 @@ struct jit_ctx {
 	 * first), where its own code starts, how many jumps precede it.
 	 */
 	u32 *off, *body, *nj;
-	u8 *saves;		/* saved-register mask of its function */
+	u8 *saves;		/* of a function's first insn: what it saves */
 	bool *entry;		/* it starts a function */
+	u8 fn_saves;		/* saves of the function being emitted */
 	struct jit_jump *jumps;	/* len + 1, the last a sentinel */
 	u32 nr_jumps;
 	struct bpf64_log *log;

@@ -525,7 +525,7 @@ static void emit_tail_call(struct jit_ctx *c, u32 i)
 	emit_restore(c);
 	emit_rr(c, true, 0x85, AUX, AUX);
 	fail = emit_jcc8(c, 0x74);			/* jz */
-	emit_leave(c, c->saves[i]);
+	emit_leave(c, c->fn_saves);
 	emit_rr(c, false, 0xff, 4, AUX);		/* jmp r11 */
 	jmp_here(c, fail);
 }
@@ -575,7 +575,7 @@ static int emit_jmp_class(struct jit_ctx *c, const struct bpf_insn *insn,
 	case BPF_CALL:
 		return emit_call(c, insn, i);
 	case BPF_EXIT:
-		emit_epilogue(c, c->saves[i]);
+		emit_epilogue(c, c->fn_saves);
 		return 0;
 	case BPF_JCOND:
 		bpf64_log(c->log, "insn %u: may_goto is not supported by the JIT",
@@ -637,7 +637,7 @@ static void emit_ld_pkt(struct jit_ctx *c, const struct bpf_insn *insn, u32 i)
 	emit_alu_imm(c, true, 7, RAX, -1);		/* cmp rax, MISS */
 	hit = emit_jcc8(c, 0x75);			/* jne */
 	emit_rr(c, false, 0x31, RAX, RAX);
-	emit_epilogue(c, c->saves[i]);
+	emit_epilogue(c, c->fn_saves);
 	jmp_here(c, hit);
 	jmp_here(c, done);
 }
@@ -676,18 +676,27 @@ static int emit_insn(struct jit_ctx *c, const struct bpf_insn *insn, u32 i)
 
 int bpf64_jit_emit_insn(struct jit_ctx *c, u32 i)
 {
-	if (c->entry[i])
-		emit_prologue(c, c->saves[i]);
+	if (c->entry[i]) {
+		c->fn_saves = c->saves[i];
+		emit_prologue(c, c->fn_saves);
+	}
 	c->body[i] = c->pos;
 	return emit_insn(c, &c->insns[i], i);
 }
 
-/* Functions start at insn 0 and at every local call's target. */
+/*
+ * Functions start at insn 0 and at every local call's target; each saves
+ * the callee-saved registers it names (saves[] of its first insn).
+ */
 void bpf64_jit_find_functions(struct jit_ctx *c)
 {
+	static const u8 save_bit[16] = {
+		[BPF_REG_6] = 1, [BPF_REG_7] = 2, [BPF_REG_8] = 4,
+		[BPF_REG_9] = 8,
+	};
 	const struct bpf_insn *insn;
 	u8 mask = 0;
-	u32 i, j;
+	u32 i;
 
 	c->entry[0] = true;
 	for (i = 0; i < c->len; i++) {
@@ -696,18 +705,12 @@ void bpf64_jit_find_functions(struct jit_ctx *c)
 		    insn->src_reg == BPF_PSEUDO_CALL)
 			c->entry[i + 1 + insn->imm] = true;
 	}
-	/* Each function saves the callee-saved registers it names. */
 	for (i = c->len; i-- > 0; ) {
 		insn = &c->insns[i];
-		for (j = 0; j < ARRAY_SIZE(saved_regs); j++)
-			if (insn->dst_reg == saved_regs[j] ||
-			    insn->src_reg == saved_regs[j])
-				mask |= 1 << j;
+		mask |= save_bit[insn->dst_reg] | save_bit[insn->src_reg];
 		if (c->entry[i]) {
-			for (j = i; j < c->len && (j == i || !c->entry[j]); j++)
-				c->saves[j] = mask;
+			c->saves[i] = mask;
 			mask = 0;
 		}
 	}
 }
-
