@@ -45,6 +45,10 @@ enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI,
 #define JIT_JMP		0x10
 #define JIT_CALL	0x11
 
+/* What an instruction is besides itself. */
+#define JIT_ENTRY	1	/* the first of a function */
+#define JIT_TARGET	2	/* a jump lands on it */
+
 /* A jump or local call, emitted long at @at, aimed at insn @target. */
 struct jit_jump {
 	u32 at;
@@ -74,8 +78,9 @@ struct jit_ctx {
 	 */
 	u32 *off, *body, *nj;
 	u8 *saves;		/* of a function's first insn: what it saves */
-	bool *entry;		/* it starts a function */
+	u8 *mark;		/* JIT_ENTRY, JIT_TARGET */
 	u8 fn_saves;		/* saves of the function being emitted */
+	bool fused;		/* the next insn was emitted with this one */
 	struct jit_jump *jumps;	/* len + 1, the last a sentinel */
 	u32 nr_jumps;
 	struct bpf64_log *log;

@@ -410,12 +410,42 @@ static void emit_jump(struct jit_ctx *c, u32 target, u8 kind)
 	emit4(c, 0);
 }
 
+/*
+ * A select: a conditional jump over one MOV that no other jump lands on,
+ * "if cond goto +1; dst = x", is dst = cond ? dst : x, a cmov on the
+ * opposite condition (x86's are pairs that differ in bit 0), with no
+ * branch to mispredict.  x comes first into AUX, zero-extended for MOV32
+ * (a 32-bit cmov would zero-extend dst even when it does not move).
+ * Returns the register that holds x, or 0xff if the pair is no select.
+ */
+static u8 select_source(struct jit_ctx *c, const struct bpf_insn *insn,
+			u32 i)
+{
+	const struct bpf_insn *mov = insn + 1;
+	u8 class = BPF_CLASS(mov->code);
+
+	if (insn->off != 1 || i + 2 >= c->len || c->mark[i + 1] ||
+	    (class != BPF_ALU && class != BPF_ALU64) ||
+	    BPF_OP(mov->code) != BPF_MOV || mov->off)
+		return 0xff;
+	if (BPF_SRC(mov->code) == BPF_K) {
+		/* before the compare: a mov of 0 is an xor, which sets flags */
+		emit_mov_imm(c, class == BPF_ALU64, AUX, mov->imm);
+		return AUX;
+	}
+	if (class == BPF_ALU64)
+		return reg_map[mov->src_reg];
+	emit_mov_rr(c, false, AUX, reg_map[mov->src_reg]);
+	return AUX;
+}
+
 static void emit_cond_jump(struct jit_ctx *c, const struct bpf_insn *insn,
 			   u32 i)
 {
 	bool w = BPF_CLASS(insn->code) == BPF_JMP;
 	u8 dst = reg_map[insn->dst_reg], src = reg_map[insn->src_reg];
 	u8 op = BPF_OP(insn->code);
+	u8 sel = select_source(c, insn, i);
 
 	if (BPF_SRC(insn->code) == BPF_X) {
 		emit_rr(c, w, op == BPF_JSET ? 0x85 : 0x39, src, dst);
@@ -427,7 +457,13 @@ static void emit_cond_jump(struct jit_ctx *c, const struct bpf_insn *insn,
 	} else {
 		emit_alu_imm(c, w, 7, dst, insn->imm);	/* cmp */
 	}
-	emit_jump(c, i + 1 + insn->off, jcc[op >> 4]);
+	if (sel == 0xff) {
+		emit_jump(c, i + 1 + insn->off, jcc[op >> 4]);
+		return;
+	}
+	emit_rr(c, true, 0x0f40 | (jcc[op >> 4] ^ 1),	/* cmov */
+		reg_map[insn[1].dst_reg], sel);
+	c->fused = true;
 }
 
 /* Zero the frame [rbp - 512, rbp): a loop of 8-byte stores. */
@@ -676,7 +712,7 @@ static int emit_insn(struct jit_ctx *c, const struct bpf_insn *insn, u32 i)
 
 int bpf64_jit_emit_insn(struct jit_ctx *c, u32 i)
 {
-	if (c->entry[i]) {
+	if (c->mark[i] & JIT_ENTRY) {
 		c->fn_saves = c->saves[i];
 		emit_prologue(c, c->fn_saves);
 	}
@@ -686,7 +722,8 @@ int bpf64_jit_emit_insn(struct jit_ctx *c, u32 i)
 
 /*
  * Functions start at insn 0 and at every local call's target; each saves
- * the callee-saved registers it names (saves[] of its first insn).
+ * the callee-saved registers it names (saves[] of its first insn).  Jump
+ * targets are marked for the fusions, which must not swallow one.
  */
 void bpf64_jit_find_functions(struct jit_ctx *c)
 {
@@ -695,20 +732,28 @@ void bpf64_jit_find_functions(struct jit_ctx *c)
 		[BPF_REG_9] = 8,
 	};
 	const struct bpf_insn *insn;
-	u8 mask = 0;
+	u8 mask = 0, op;
 	u32 i;
 
-	c->entry[0] = true;
+	c->mark[0] = JIT_ENTRY;
 	for (i = 0; i < c->len; i++) {
 		insn = &c->insns[i];
-		if (insn->code == (BPF_JMP | BPF_CALL) &&
-		    insn->src_reg == BPF_PSEUDO_CALL)
-			c->entry[i + 1 + insn->imm] = true;
+		op = BPF_OP(insn->code);
+		if (!bpf64_is_jmp_class(insn->code) || op == BPF_EXIT)
+			continue;
+		if (op == BPF_CALL) {
+			if (insn->src_reg == BPF_PSEUDO_CALL)
+				c->mark[i + 1 + insn->imm] |= JIT_ENTRY;
+		} else {
+			c->mark[i + 1 + (op == BPF_JA &&
+					 BPF_CLASS(insn->code) == BPF_JMP32 ?
+					 insn->imm : insn->off)] |= JIT_TARGET;
+		}
 	}
 	for (i = c->len; i-- > 0; ) {
 		insn = &c->insns[i];
 		mask |= save_bit[insn->dst_reg] | save_bit[insn->src_reg];
-		if (c->entry[i]) {
+		if (c->mark[i] & JIT_ENTRY) {
 			c->saves[i] = mask;
 			mask = 0;
 		}

@@ -152,8 +152,10 @@ static int emit_all(struct jit_ctx *c)
 		err = bpf64_jit_emit_insn(c, i);
 		if (err)
 			return err;
-		if (bpf64_is_ldimm64(&c->insns[i])) {
-			i++;			/* its second half is data */
+		/* an LD_IMM64's second half is data; a fused insn is done */
+		if (bpf64_is_ldimm64(&c->insns[i]) || c->fused) {
+			c->fused = false;
+			i++;
 			c->off[i] = c->body[i] = c->pos;
 			c->nj[i] = c->nr_jumps;
 		}
@@ -193,7 +195,7 @@ static int jit_ctx_init(struct jit_ctx *c, const struct bpf64_prog *prog,
 	c->body = c->off + n;
 	c->nj = c->body + n;
 	c->saves = (u8 *)(c->nj + n);
-	c->entry = (bool *)(c->saves + n);
+	c->mark = c->saves + n;
 	bpf64_jit_find_functions(c);
 	return 0;
 }

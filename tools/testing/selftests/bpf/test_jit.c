@@ -1260,6 +1260,95 @@ static void test_blinding(u64 seed)
 		 agree, rounds, left);
 }
 
+/* ---- peephole: selects as cmov ---- */
+
+/* Does the image of @insns hold @pat? Compiled without blinding. */
+static bool jit_image_has(const struct bpf_insn *insns, u32 cnt,
+			  const u8 *pat, u32 n)
+{
+	struct bpf64_log log = new_log();
+	struct bpf64_jit_image *img = NULL;
+	struct bpf64_prog *prog = NULL;
+	bool found = false;
+	const u8 *code;
+	u32 len, i;
+
+	if (!bpf64_prog_create(&prog, insns, cnt, &difftest_ops, &log) &&
+	    !bpf64_jit_compile(prog, 0, &log, &img)) {
+		code = bpf64_jit_code(img, &len);
+		for (i = 0; i + n <= len && !found; i++)
+			found = !memcmp(code + i, pat, n);
+	}
+	bpf64_jit_image_free(img);
+	bpf64_prog_free(prog);
+	return found;
+}
+
+/*
+ * "if r0 cond x goto +1; r0 = y" becomes a cmov: every condition, JMP
+ * and JMP32, X and K, with MOV64 and MOV32 from a register (r3) and an
+ * immediate (0 among them: its xor must come before the compare), over
+ * values at the signed and unsigned 32- and 64-bit edges; the image must
+ * hold the cmov, and a second jump to the MOV must keep the branch.
+ */
+static void test_select(u64 seed)
+{
+	static const u8 ops[] = { BPF_JEQ, BPF_JNE, BPF_JGT, BPF_JGE, BPF_JLT,
+				  BPF_JLE, BPF_JSGT, BPF_JSGE, BPF_JSLT,
+				  BPF_JSLE, BPF_JSET };
+	/* x86 cc of each op above, inverted: what the cmov moves on */
+	static const u8 ncc[] = { 0x5, 0x4, 0x6, 0x2, 0x3, 0x7, 0xe, 0xc,
+				  0xd, 0xf, 0x4 };
+	static const u64 vals[] = { 0, 1, ~0ull, 0x80000000ull, 0x7fffffffull,
+				    0xffffffffull, 0x100000000ull,
+				    0x8000000000000000ull, 0xffffffff80000005ull };
+	struct bpf64_run run = { };
+	u32 o, w, k, m, v, n = 0, agree = 0, fused = 0, kept = 0;
+	u64 r0, a, b;
+
+	for (o = 0; o < ARRAY_SIZE(ops); o++)
+	for (w = 0; w < 2; w++)
+	for (k = 0; k < 2; k++)
+	for (m = 0; m < 4; m++)
+	for (v = 0; v < ARRAY_SIZE(vals); v++) {
+		bool mov64 = m < 2, movk = m & 1;
+		s32 imm = v % 3 ? (s32)vals[(v + 3) % ARRAY_SIZE(vals)] : 0;
+		struct bpf_insn insns[] = {
+			BPF64_LD_IMM64(BPF_REG_0, vals[v]),
+			BPF64_LD_IMM64(BPF_REG_2,
+				       vals[(v * 5 + o) % ARRAY_SIZE(vals)]),
+			BPF64_LD_IMM64(BPF_REG_3, 0x1234567890abcdefull ^ seed),
+			BPF64_JMP_IMM(BPF_JA, 0, 0, 0),
+			BPF64_RAW_INSN((w ? BPF_JMP : BPF_JMP32) | ops[o] |
+				       (k ? BPF_K : BPF_X), BPF_REG_0,
+				       k ? 0 : BPF_REG_2, 1,
+				       k ? (s32)vals[(v + o) % ARRAY_SIZE(vals)] :
+				       0),
+			BPF64_RAW_INSN((mov64 ? BPF_ALU64 : BPF_ALU) | BPF_MOV |
+				       (movk ? BPF_K : BPF_X), BPF_REG_0,
+				       movk ? 0 : BPF_REG_3, 0, movk ? imm : 0),
+			BPF64_EXIT_INSN(),
+		};
+		u8 pat[4] = { mov64 && !movk ? 0x48 : 0x49, 0x0f,
+			      0x40 | ncc[o], mov64 && !movk ? 0xc2 : 0xc3 };
+
+		n += 2;
+		agree += diff_run(insns, ARRAY_SIZE(insns), &run, false, 0,
+				  &r0);
+		fused += jit_image_has(insns, ARRAY_SIZE(insns), pat, 4);
+		/* the JA now lands on the MOV: no select */
+		insns[6].off = 1;
+		agree += diff_run(insns, ARRAY_SIZE(insns), &run, false, 0,
+				  &r0);
+		kept += !jit_image_has(insns, ARRAY_SIZE(insns), pat, 3);
+	}
+	a = n / 2;
+	b = fused;
+	TU_CHECK(agree == n && fused == a && kept == a,
+		 "selects: %u of %u agree with the interpreter, %llu of %llu as cmov, %u kept as jumps where the MOV is a target",
+		 agree, n, (unsigned long long)b, (unsigned long long)a, kept);
+}
+
 /* ---- refusals, helpers, W^X ---- */
 
 static void check_refused(const char *what, const struct bpf_insn *insns,
@@ -1348,6 +1437,7 @@ int main(int argc, char **argv)
 	test_tail_calls();
 	test_tail_bpf64_only();
 	test_blinding(seed);
+	test_select(seed);
 	test_difftest(count, seed, PROGEN_BODY_LEN, 0);
 	test_difftest(count / 10, seed + count, PROGEN_MAX_BODY_LEN, 0);
 	test_difftest(count / 4, seed + 2 * count, PROGEN_BODY_LEN,
