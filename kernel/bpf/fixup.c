@@ -223,7 +223,7 @@ static int convert(struct fixup *fx, u32 i, struct bpf_insn *buf)
 	if (is_mem(insn) && aux->mem_kind == BPF64_MEM_CTX)
 		return bpf64_ctx_convert(fx->prog, insn, &aux->ctx, i, buf,
 					 fx->log);
-	if (insn->code == (BPF_JMP | BPF_CALL))
+	if (insn->code == (BPF_JMP | BPF_CALL) && fx->opts->jit)
 		return fixup_inline_call(fx->prog, insn, aux,
 					 fx->opts->unpriv, buf);
 	return 0;

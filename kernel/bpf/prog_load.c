@@ -291,13 +291,15 @@ static int select_runtime(struct bpf64_prog *prog)
 }
 
 /*
- * Verification and the rewrites after it (kernel/bpf/fixup.c): the JITs
- * here (x86-64) need no explicit zero extension, as Linux's x86 JIT.
+ * Verification and the rewrites after it (kernel/bpf/fixup.c): helpers
+ * are inlined for the JIT only, as Linux does, and the JITs here (x86-64)
+ * need no explicit zero extension, as Linux's x86 JIT.
  */
 static int check_and_prepare(struct bpf64_prog *prog, u32 prog_flags,
 			     struct bpf64_log *log)
 {
 	const struct bpf64_fixup_opts fixup_opts = {
+		.jit = bpf64_jit_enable,
 		.rnd_hi32 = prog_flags & BPF_F_TEST_RND_HI32,
 	};
 	struct bpf64_insn_aux *aux = NULL;

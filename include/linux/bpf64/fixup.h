@@ -11,7 +11,9 @@
  *    replaced by a "ja -1" trap (sanitize_dead_code);
  *  - context accesses become the type's internal ones (ctx_rewrite.h);
  *  - helper calls the verifier pinned to one map are inlined where Linux
- *    inlines them (bpf_map_lookup_elem on an ARRAY map);
+ *    inlines them (bpf_map_lookup_elem on an ARRAY map), for programs
+ *    meant for the JIT only, as in Linux: interpreted, the inlined
+ *    instructions cost more than the call;
  *  - 32-bit definitions get an explicit zero extension where the JIT asks
  *    for one and their upper half is read, or with BPF_F_TEST_RND_HI32 a
  *    random upper half where it is never read.
@@ -26,6 +28,8 @@
 #include <linux/bpf64/verifier.h>
 
 struct bpf64_fixup_opts {
+	bool jit;	/* the program is meant to be JITed (Linux's
+			 * prog->jit_requested): inline helpers */
 	bool unpriv;	/* dead code becomes traps; no inlining that would
 			 * need Spectre v1 index masking */
 	bool zext;	/* the JIT wants explicit zero extension

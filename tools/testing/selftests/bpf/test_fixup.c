@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include <linux/bpf64/fixup.h>
+#include <linux/bpf64/jit.h>
 #include <linux/bpf64/prog.h>
 
 #include "backend_util.h"
@@ -421,6 +422,30 @@ static void test_cases(void)
 		check_case(&cases[i]);
 }
 
+/*
+ * Without the JIT a program keeps its helper calls, as Linux's without
+ * jit_requested: interpreted, the inlined lookup costs more than the call.
+ * (Linux's side would need net.core.bpf_jit_enable off.)
+ */
+static void test_interpreted_keeps_call(void)
+{
+	const struct fix_case c = {
+		CASE("no JIT: the ARRAY lookup stays a call", ARRAY_PROG),
+		.value_size = 8, .want_len = 13,
+		.want_small = (SMALL_PKT - ETH_HLEN) * 3 + 1, .want_large = 7,
+	};
+	int saved = bpf64_jit_enable;
+	bool has_call = false;
+	__u32 i;
+
+	bpf64_jit_enable = 0;
+	if (case_on(&c, &bpf64_backend_hosted, &xl[0]))
+		for (i = 0; i < xl[0].len; i++)
+			has_call |= xl[0].insns[i].code == (BPF_JMP | BPF_CALL);
+	bpf64_jit_enable = saved;
+	TU_CHECK(has_call, "no JIT: the helper call is still there");
+}
+
 /* ---- through bpf64_fixup() itself ---- */
 
 struct direct {
@@ -572,6 +597,7 @@ static void test_large(void)
 int main(void)
 {
 	test_cases();
+	test_interpreted_keeps_call();
 	test_unpriv_dead_code();
 	test_zext();
 	test_large();
