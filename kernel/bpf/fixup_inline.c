@@ -55,7 +55,7 @@ static u32 array_gen_lookup(struct bpf64_map *map, struct bpf_insn *buf)
 	s64 base, elem_size;
 	u32 shift, n = 0;
 
-	if (map->map_flags & BPF_F_INNER_MAP || map->max_entries > S32_MAX_VAL)
+	if ((map->map_flags & BPF_F_INNER_MAP) || map->max_entries > S32_MAX_VAL)
 		return 0;
 	base = array_elem_off(map, 0);
 	/* With one element the index is 0: any size will do. */
