@@ -39,9 +39,11 @@ extern int bpf64_jit_harden;
 
 /*
  * Compile @prog to native code.  Returns 0 with the image in *imgp, or
- * -EOPNOTSUPP for what the JIT does not do (callx, kfuncs, an
+ * -EOPNOTSUPP for what the JIT does not do (callx, kfuncs, may_goto, an
  * unsupported flag), -EINVAL for helpers the program's type lacks,
- * -ENOMEM; the reason is in @log as "insn N: ...".
+ * -ENOMEM, or blinding's -E2BIG / -ERANGE; the reason is in @log as
+ * "insn N: ..." (N counts the blinded program's instructions when
+ * blinding).
  */
 int bpf64_jit_compile(const struct bpf64_prog *prog, u32 flags,
 		      struct bpf64_log *log, struct bpf64_jit_image **imgp);
