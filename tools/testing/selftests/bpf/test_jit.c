@@ -1349,6 +1349,82 @@ static void test_select(u64 seed)
 		 agree, n, (unsigned long long)b, (unsigned long long)a, kept);
 }
 
+/*
+ * LD_ABS / LD_IND in socket filters through the backends: bpf64 JITed and
+ * interpreted, and Linux, on the same 64-byte frame (the filter sees the
+ * network header at 0, SKF_LL_OFF the link header).  A hit returns the
+ * value + 1, a miss 0.
+ */
+static u32 ld_backend_one(const struct bpf64_backend *be, u8 mode, u8 size,
+			  s32 imm, const u8 *frame, int *err)
+{
+	const struct bpf_insn insns[] = {
+		BPF64_MOV64_REG(BPF_REG_6, BPF_REG_1),
+		BPF64_MOV64_IMM(BPF_REG_7, 3),
+		BPF64_RAW_INSN(BPF_LD | mode | size, 0,
+			       mode == BPF_IND ? BPF_REG_7 : 0, 0, imm),
+		BPF64_ALU32_IMM(BPF_ADD, BPF_REG_0, 1),
+		BPF64_EXIT_INSN(),
+	};
+	struct bpf64_load_opts lo = {
+		.prog_type = BPF_PROG_TYPE_SOCKET_FILTER,
+	};
+	struct bpf64_test_opts to = {
+		.data_in = frame, .data_size_in = PKT_FRAME,
+	};
+	int fd = bpf64_prog_load(be, insns, ARRAY_SIZE(insns), &lo);
+
+	*err = fd < 0 ? fd : bpf64_prog_test_run(be, fd, &to);
+	if (fd >= 0)
+		be->close(fd);
+	return to.retval;
+}
+
+static void test_ld_backends(u64 seed)
+{
+	static const s32 offs[] = {
+		0, 1, 33, 46, 47, 48, 49, 50, 0x7fffffff, -1,
+		SKF_NET_OFF, SKF_NET_OFF + 46, SKF_NET_OFF + 49,
+		SKF_NET_OFF - 1, SKF_LL_OFF, SKF_LL_OFF + 12, SKF_LL_OFF + 60,
+		SKF_LL_OFF + 63, SKF_LL_OFF - 1,
+	};
+	static const u8 sizes[] = { BPF_B, BPF_H, BPF_W };
+	const struct bpf64_backend *linux_be = bu_backend(1, __func__);
+	int jit = bpf64_jit_enable, e1, e2, e3 = 0;
+	u32 o, z, m, n = 0, same = 0, hits = 0, a, b, l;
+	u8 frame[PKT_FRAME];
+
+	progen_fill(frame, sizeof(frame), seed);
+	frame[12] = 0x08;		/* IPv4, as far as the frame goes */
+	frame[13] = 0x00;
+	for (o = 0; o < ARRAY_SIZE(offs); o++)
+	for (z = 0; z < ARRAY_SIZE(sizes); z++)
+	for (m = 0; m < 2; m++) {
+		u8 mode = m ? BPF_IND : BPF_ABS;
+		s32 imm = m ? offs[o] - 3 : offs[o];
+
+		bpf64_jit_enable = 1;
+		a = ld_backend_one(&bpf64_backend_hosted, mode, sizes[z], imm,
+				   frame, &e1);
+		bpf64_jit_enable = 0;
+		b = ld_backend_one(&bpf64_backend_hosted, mode, sizes[z], imm,
+				   frame, &e2);
+		bpf64_jit_enable = jit;
+		l = linux_be ? ld_backend_one(linux_be, mode, sizes[z], imm,
+					      frame, &e3) : a;
+		n++;
+		hits += a != 0;
+		same += !e1 && !e2 && !e3 && a == b && a == l;
+		if (e1 || e2 || e3 || a != b || a != l)
+			tu_diag("%s %d size %u: JIT %u (%d), interpreter %u (%d), linux %u (%d)",
+				m ? "LD_IND" : "LD_ABS", offs[o], sizes[z],
+				a, e1, b, e2, l, e3);
+	}
+	TU_CHECK(same == n && hits && hits < n,
+		 "socket filter LD_ABS / LD_IND: %u of %u the same JITed, interpreted%s (%u hits)",
+		 same, n, linux_be ? " and on Linux" : "", hits);
+}
+
 /* ---- refusals, helpers, W^X ---- */
 
 static void check_refused(const char *what, const struct bpf_insn *insns,
@@ -1433,6 +1509,7 @@ int main(int argc, char **argv)
 	test_conformance(dir);
 	test_edges(seed);
 	test_ld_pkt(seed);
+	test_ld_backends(seed);
 	test_zero_stack();
 	test_tail_calls();
 	test_tail_bpf64_only();
