@@ -7,11 +7,11 @@
  * with a fresh random key per instruction, so the image holds only
  * imm ^ key and key:
  *
- *	ALU, ALU64 K (not shifts)	AX = imm; dst op= AX
- *	JMP, JMP32 K conditions		AX = imm; if dst op AX goto
- *	ST MEM				AX = imm; *(size *)(dst + off) = AX
- *	LD_IMM64			dst = hi << 32 | lo, both halves blinded
- *	LD_ABS, LD_IND			AX = imm (+ src); LD_IND [AX]
+ *	ALU, ALU64 K (not shifts)  AX = imm; dst op= AX
+ *	JMP, JMP32 K conditions	   AX = imm; if dst op AX goto
+ *	ST MEM			   AX = imm; *(size *)(dst + off) = AX
+ *	LD_IMM64		   dst = hi << 32 | lo, both halves blinded
+ *	LD_ABS, LD_IND		   AX = imm (+ src); LD_IND [AX]
  *
  * As in Linux, shifts keep their immediate (at most 63: one byte that
  * could not carry a useful instruction), and so do the jump offsets,

@@ -60,7 +60,7 @@ struct jit_jump {
 
 /* What r12 points to while an image runs. */
 struct jit_run {
-	const u8 *pkt;		/* the packet, and its length (0 if none) */
+	const u8 *pkt;		/* the packet and its length (0: none) */
 	u64 pkt_len;
 	struct bpf64_run *run;
 };
@@ -77,7 +77,7 @@ struct jit_ctx {
 	 * first), where its own code starts, how many jumps precede it.
 	 */
 	u32 *off, *body, *nj;
-	u8 *saves;		/* of a function's first insn: what it saves */
+	u8 *saves;		/* at a function's first insn: its saves */
 	u8 *mark;		/* JIT_ENTRY, JIT_TARGET */
 	u8 fn_saves;		/* saves of the function being emitted */
 	bool fused;		/* the next insn was emitted with this one */

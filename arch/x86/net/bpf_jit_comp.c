@@ -474,7 +474,7 @@ static void emit_zero_frame(struct jit_ctx *c)
 	emit4(c, 0xdd54894e);		/* mov [rbp + r11 * 8 + 0], r10 */
 	emit1(c, 0x00);
 	emitn(c, 0xc3ff49, 3);				/* inc r11 */
-	emitn(c, 0xf675, 2);				/* jnz back 10 bytes */
+	emitn(c, 0xf675, 2);			/* jnz back 10 bytes */
 }
 
 static void emit_prologue(struct jit_ctx *c, u8 saves)
@@ -638,7 +638,7 @@ static void emit_ld_pkt(struct jit_ctx *c, const struct bpf_insn *insn, u32 i)
 	if (BPF_MODE(insn->code) == BPF_IND) {
 		emit_mov_rr(c, false, AUX, reg_map[insn->src_reg]);
 		if (insn->imm)
-			emit_alu_imm(c, false, 0, AUX, insn->imm);	/* add */
+			emit_alu_imm(c, false, 0, AUX, insn->imm); /* add */
 	} else {
 		emit_mov_imm(c, false, AUX, insn->imm);
 	}
