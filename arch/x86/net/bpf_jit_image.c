@@ -213,9 +213,10 @@ static int jit_finish(struct jit_ctx *c, struct bpf64_jit_image **imgp)
 	img->alloc = img->len;
 	img->code = bpf64_jit_alloc(img->alloc);
 	if (!img->code) {
+		/* the kernel home has none: such programs stay interpreted */
 		bpf64_free(img);
 		bpf64_log(c->log, "no executable memory for the JIT image");
-		return -ENOMEM;
+		return -EOPNOTSUPP;
 	}
 	copy_out(c, img->code);
 	err = bpf64_jit_make_exec(img->code, img->alloc);

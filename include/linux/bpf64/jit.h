@@ -40,7 +40,7 @@ extern int bpf64_jit_harden;
 /*
  * Compile @prog to native code.  Returns 0 with the image in *imgp, or
  * -EOPNOTSUPP for what the JIT does not do (callx, kfuncs, may_goto, an
- * unsupported flag), -EINVAL for helpers the program's type lacks,
+ * unsupported flag, no executable memory), -EINVAL for helpers the program's type lacks,
  * -ENOMEM, or blinding's -E2BIG / -ERANGE; the reason is in @log as
  * "insn N: ..." (N counts the blinded program's instructions when
  * blinding).
