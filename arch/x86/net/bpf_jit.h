@@ -118,14 +118,19 @@ static __always_inline bool is_imm8(s64 v)
 	return v >= -128 && v <= 127;
 }
 
-/* REX with W for 64-bit, R for the reg field, B for the r/m field. */
+/*
+ * REX with W for 64-bit, R for the reg field, B for the r/m field; left
+ * out when it would be 0x40 unless @force.  Written either way and kept
+ * or not without a branch: the registers of a program's instructions
+ * follow no pattern a branch predictor could learn.
+ */
 static __always_inline void emit_rex(struct jit_ctx *c, bool w, u8 reg,
 				     u8 rm, bool force)
 {
-	u8 rex = 0x40 | (w ? 8 : 0) | (reg & 8 ? 4 : 0) | (rm & 8 ? 1 : 0);
+	u8 rex = 0x40 | w << 3 | (reg & 8) >> 1 | (rm & 8) >> 3;
 
-	if (rex != 0x40 || force)
-		emit1(c, rex);
+	c->buf[c->pos] = rex;
+	c->pos += (rex != 0x40) | force;
 }
 
 /*
@@ -147,17 +152,27 @@ static __always_inline void emit_rr(struct jit_ctx *c, bool w, u16 op, u8 reg,
 	emit_rrb(c, w, op, reg, rm, false);
 }
 
-/* ModRM (+ SIB for rsp/r12, + disp) for [base + off]. */
+/* ModRM (+ SIB for rsp/r12, + disp8 or disp32) for [base + off]. */
 static __always_inline void emit_mem_modrm(struct jit_ctx *c, u8 reg, u8 base,
 					   s32 off)
 {
-	emit1(c, (is_imm8(off) ? 0x40 : 0x80) | (reg & 7) << 3 | (base & 7));
+	bool near = is_imm8(off);
+
+	emit1(c, (near ? 0x40 : 0x80) | (reg & 7) << 3 | (base & 7));
 	if ((base & 7) == RSP)
 		emit1(c, 0x24);		/* SIB: no index, that base */
-	if (is_imm8(off))
-		emit1(c, off);
-	else
-		emit4(c, off);
+	memcpy(c->buf + c->pos, &off, 4);
+	c->pos += near ? 1 : 4;
+}
+
+/* A 1- or 2-byte opcode (0x0fXX), without a branch. */
+static __always_inline void emit_op(struct jit_ctx *c, u16 op)
+{
+	bool two = op > 0xff;
+	u16 bytes = two ? (u16)(op >> 8 | op << 8) : op;
+
+	memcpy(c->buf + c->pos, &bytes, 2);
+	c->pos += 1 + two;
 }
 
 /* [prefix] REX op ModRM disp: a memory operand instruction. */

@@ -51,16 +51,14 @@ static void emit_mov_imm64(struct jit_ctx *c, u8 dst, u64 v)
 	}
 }
 
-/* op r/m, imm with the group-1 /digit. */
+/* op r/m, imm8 or imm32 with the group-1 /digit. */
 static void emit_alu_imm(struct jit_ctx *c, bool w, u8 digit, u8 dst, s32 imm)
 {
-	if (is_imm8(imm)) {
-		emit_rr(c, w, 0x83, digit, dst);
-		emit1(c, imm);
-	} else {
-		emit_rr(c, w, 0x81, digit, dst);
-		emit4(c, imm);
-	}
+	bool near = is_imm8(imm);
+
+	emit_rr(c, w, near ? 0x83 : 0x81, digit, dst);
+	memcpy(c->buf + c->pos, &imm, 4);
+	c->pos += near ? 1 : 4;
 }
 
 /* ---- ALU ---- */
@@ -255,24 +253,38 @@ static void emit_alu(struct jit_ctx *c, const struct bpf_insn *insn)
 
 /* ---- memory ---- */
 
+/*
+ * Loads, stores and stores of immediates by BPF_SIZE >> 3 (W, H, B, DW),
+ * from tables: the sizes come in no order a branch could predict.
+ */
+static const u16 ldx_op[2][4] = {
+	{ 0x8b, 0x0fb7, 0x0fb6, 0x8b },		/* mov, movzx */
+	{ 0x63, 0x0fbf, 0x0fbe, 0x8b },		/* movsxd, movsx */
+};
+static const u8 imm_len[4] = { 4, 2, 1, 4 };
+
 static void emit_ldx(struct jit_ctx *c, const struct bpf_insn *insn)
 {
 	u8 dst = reg_map[insn->dst_reg], src = reg_map[insn->src_reg];
 	bool sx = BPF_MODE(insn->code) == BPF_MEMSX;
+	u8 size = BPF_SIZE(insn->code) >> 3;
 
-	switch (BPF_SIZE(insn->code)) {
-	case BPF_B:
-		emit_mem(c, 0, sx, 0x0fbe - !sx * 8, dst, src, insn->off, false);
-		break;
-	case BPF_H:
-		emit_mem(c, 0, sx, 0x0fbf - !sx * 8, dst, src, insn->off, false);
-		break;
-	case BPF_W:
-		emit_mem(c, 0, sx, sx ? 0x63 : 0x8b, dst, src, insn->off, false);
-		break;
-	default:
-		emit_mem(c, 0, true, 0x8b, dst, src, insn->off, false);
-	}
+	emit_rex(c, sx || size == BPF_DW >> 3, dst, src, false);
+	emit_op(c, ldx_op[sx][size]);
+	emit_mem_modrm(c, dst, src, insn->off);
+}
+
+/* mov [dst + off], src: 0x66 for a half word, REX for a byte's sil/dil. */
+static void emit_stx(struct jit_ctx *c, const struct bpf_insn *insn)
+{
+	u8 dst = reg_map[insn->dst_reg], src = reg_map[insn->src_reg];
+	u8 size = BPF_SIZE(insn->code) >> 3;
+
+	c->buf[c->pos] = 0x66;
+	c->pos += size == BPF_H >> 3;
+	emit_rex(c, size == BPF_DW >> 3, src, dst, size == BPF_B >> 3);
+	emit1(c, size == BPF_B >> 3 ? 0x88 : 0x89);
+	emit_mem_modrm(c, src, dst, insn->off);
 }
 
 /* mov [base + off], reg of BPF_SIZE(code); also the atomics' r/m form. */
@@ -296,22 +308,16 @@ static void emit_stx_op(struct jit_ctx *c, u8 prefix, u8 size, u8 op,
 static void emit_st(struct jit_ctx *c, const struct bpf_insn *insn)
 {
 	u8 dst = reg_map[insn->dst_reg];
-	u8 size = BPF_SIZE(insn->code);
+	u8 size = BPF_SIZE(insn->code) >> 3;
+	s32 imm = insn->imm;
 
-	switch (size) {
-	case BPF_B:
-		emit_mem(c, 0, false, 0xc6, 0, dst, insn->off, false);
-		emit1(c, insn->imm);
-		break;
-	case BPF_H:
-		emit_mem(c, 0x66, false, 0xc7, 0, dst, insn->off, false);
-		emit1(c, insn->imm);
-		emit1(c, insn->imm >> 8);
-		break;
-	default:
-		emit_mem(c, 0, size == BPF_DW, 0xc7, 0, dst, insn->off, false);
-		emit4(c, insn->imm);
-	}
+	c->buf[c->pos] = 0x66;
+	c->pos += size == BPF_H >> 3;
+	emit_rex(c, size == BPF_DW >> 3, 0, dst, false);
+	emit1(c, size == BPF_B >> 3 ? 0xc6 : 0xc7);
+	emit_mem_modrm(c, 0, dst, insn->off);
+	memcpy(c->buf + c->pos, &imm, 4);
+	c->pos += imm_len[size];
 }
 
 /* lock op [m], src for the plain read-modify-write atomics. */
@@ -694,9 +700,7 @@ static int emit_insn(struct jit_ctx *c, const struct bpf_insn *insn, u32 i)
 	case BPF_STX:
 		if (BPF_MODE(insn->code) == BPF_ATOMIC)
 			return emit_atomic(c, insn);
-		emit_stx_op(c, 0, BPF_SIZE(insn->code), 0x89,
-			    reg_map[insn->src_reg], reg_map[insn->dst_reg],
-			    insn->off);
+		emit_stx(c, insn);
 		return 0;
 	case BPF_JMP:
 	case BPF_JMP32:
