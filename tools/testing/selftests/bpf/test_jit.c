@@ -1,11 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The x86-64 JIT (arch/x86/net/bpf_jit_comp.c), held to the interpreter:
+ * The x86-64 JIT (arch/x86/net/), held to the interpreter and to Linux:
  *
  *  - the 313 ISA conformance vectors, JITed and run over their memory;
+ *  - register corner cases of atomics, shifts, divisions, helper calls;
+ *  - LD_ABS / LD_IND against the interpreter, and in socket filters JITed,
+ *    interpreted and on Linux through the backends;
+ *  - zeroed frames (prog->zero_stack), directly and after a tail call;
+ *  - tail calls through the backends: bpf64 JITed, interpreted, blinded,
+ *    and Linux, which must all give the same counts and results;
+ *  - constant blinding: immediates scanned for in the images;
+ *  - selects compiled as cmov;
  *  - progen's random programs (which Linux's verifier accepts), run in the
- *    interpreter's trusted mode and JITed: r0 and the context they write
- *    must agree;
+ *    interpreter's trusted mode and JITed, plain and blinded: r0 and the
+ *    context they write must agree;
  *  - what the JIT refuses, with its log message; the image's pages are
  *    never writable and executable at once;
  *  - the compile time per 1000 instructions, reported.
