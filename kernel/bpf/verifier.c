@@ -849,6 +849,8 @@ static int run_verifier(struct venv *env)
 
 	err = check_subprogs(env);
 	if (!err)
+		err = vpriv_check_cfg(env);
+	if (!err)
 		err = check_cfg(env);
 	if (!err)
 		err = compute_liveness(env);
@@ -875,7 +877,11 @@ int bpf64_verify_aux(struct bpf64_prog *prog, struct bpf64_log *log,
 	env->insns = prog->insns;
 	env->len = prog->len;
 	env->log = log;
-	env->allow_uninit_stack = true;
+	err = vpriv_init(env);
+	if (err) {
+		bpf64_free(env);
+		return err;
+	}
 	env->explored = bpf64_zalloc_array(prog->len, sizeof(*env->explored));
 	env->prune_point = bpf64_zalloc_array(prog->len + 1, sizeof(bool));
 	env->aux = bpf64_zalloc_array(prog->len, sizeof(*env->aux));

@@ -146,6 +146,10 @@ struct venv {
 	u32 total_states, peak_states, cur_states, max_states_per_insn;
 	struct idmap idmap;
 	char buf[320];
+	/* privileges, as Linux's (verifier_unpriv.c) */
+	bool allow_ptr_leaks;
+	bool bypass_spec_v1, bypass_spec_v4;
+	bool bpf_capable;
 };
 
 __printf(2, 3) void vlog(struct venv *env, const char *fmt, ...);
@@ -209,5 +213,30 @@ int check_local_call(struct venv *env, const struct bpf_insn *insn,
 		     u32 *insn_idx);
 int check_exit(struct venv *env, u32 *insn_idx, bool *done);
 int release_reference(struct venv *env, u32 ref_obj_id);
+
+/* verifier_unpriv.c: what a caller without CAP_PERFMON may not do */
+struct vsanitize {
+	u8 alu_state;		/* BPF64_ALU_*, 0: nothing to mask */
+	u32 alu_limit;
+	bool mask_to_left;
+};
+
+int vpriv_init(struct venv *env);
+int vpriv_check_cfg(struct venv *env);
+bool vpriv_is_leak(const struct venv *env, const struct vreg *reg);
+int vpriv_leak(struct venv *env, u32 regno, const char *where);
+int vpriv_store(struct venv *env, u32 idx, u8 ptr_type,
+		const struct vreg *val);
+int vpriv_stack_store(struct venv *env, const struct vslot *slot, s64 off,
+		      u32 size, const struct vreg *val);
+int vpriv_alu_ptr(struct venv *env, const struct bpf_insn *insn);
+int vpriv_ptr_alu_pre(struct venv *env, const struct bpf_insn *insn,
+		      const struct vreg *ptr, const struct vreg *off,
+		      struct vsanitize *san);
+int vpriv_ptr_alu_post(struct venv *env, const struct bpf_insn *insn,
+		       const struct vsanitize *san);
+int vpriv_scalar_alu(struct venv *env, const struct bpf_insn *insn);
+int vpriv_cmp(struct venv *env, u32 regno);
+bool vpriv_helper_ok(const struct venv *env, u32 func_id);
 
 #endif /* _KERNEL_BPF_VERIFIER_H */

@@ -151,7 +151,11 @@ static int stack_init_check(struct venv *env, u32 regno,
 	s64 o;
 
 	for (o = min; o < max + size; o++) {
-		if (slot_at(f, o)->kind[0] == SLOT_SPILL ||
+		const struct vslot *s = slot_at(f, o);
+
+		/* unprivileged: no helper sees a spilled pointer's bits */
+		if (s->kind[0] == SLOT_SPILL ?
+		    !(helper && vpriv_is_leak(env, &s->spilled)) :
 		    *byte_kind(f, o) != SLOT_INVALID)
 			continue;
 		if (env->allow_uninit_stack) {
@@ -188,6 +192,11 @@ static int stack_write(struct venv *env, u32 regno, s32 insn_off, u32 size,
 	if (err)
 		return err;
 	note_depth(env, reg, off);
+	if (off == max) {
+		err = vpriv_stack_store(env, slot_at(f, off), off, size, val);
+		if (err)
+			return err;
+	}
 	if (val && reg_is_ptr(val) && size != 8) {
 		vlog(env, "invalid size of register spill\n");
 		return -EACCES;
@@ -200,7 +209,9 @@ static int stack_write(struct venv *env, u32 regno, s32 insn_off, u32 size,
 		stack_write_var(f, off, max, size);
 		return 0;
 	}
-	if (size == 8 && !(off % 8) && val) {
+	/* without CAP_BPF, Linux keeps no scalar spilled */
+	if (size == 8 && !(off % 8) && val &&
+	    (env->bpf_capable || val->type != SCALAR_VALUE)) {
 		struct vslot *s = slot_at(f, off);
 
 		memset(s->kind, SLOT_SPILL, sizeof(s->kind));
@@ -234,7 +245,12 @@ static int stack_read(struct venv *env, u32 regno, s32 insn_off, u32 size,
 	if (off == max && s->kind[0] == SLOT_SPILL && size == 8 && !(off % 8)) {
 		if (dst)
 			*dst = s->spilled;
-		return 0;
+		if (dst || !vpriv_is_leak(env, &s->spilled))
+			return 0;
+		/* an atomic would use a pointer as a number */
+		vlog(env, "leaking pointer from stack off %lld\n",
+		     (long long)off);
+		return -EACCES;
 	}
 	for (i = 0; off == max && i < size; i++)
 		zero &= slot_at(f, off + i)->kind[0] != SLOT_SPILL &&
@@ -452,6 +468,8 @@ static int mem_access(struct venv *env, u32 idx, u32 regno, s32 insn_off,
 		err = check_alignment(env, reg, insn_off, size,
 				      BPF_MODE(env->insns[idx].code) ==
 				      BPF_ATOMIC);
+	if (!err)
+		err = vpriv_store(env, idx, reg->type, write ? val : NULL);
 	if (err)
 		return err;
 	switch (reg->type) {
@@ -512,6 +530,10 @@ static int check_atomic(struct venv *env, const struct bpf_insn *insn,
 		err = check_reg_read(env, insn->dst_reg);
 	if (!err && insn->imm == BPF_CMPXCHG)
 		err = check_reg_read(env, BPF_REG_0);
+	if (!err && insn->imm == BPF_CMPXCHG)
+		err = vpriv_leak(env, BPF_REG_0, "into mem");
+	if (!err)
+		err = vpriv_leak(env, insn->src_reg, "into mem");
 	if (err)
 		return err;
 	if (ptr->type == PTR_TO_CTX || reg_is_pkt(ptr)) {

@@ -31,7 +31,26 @@ struct bpf64_insn_aux {
 	bool seen;		/* reached on some path */
 	/* BPF64_MEM_CTX: what the type's is_valid_access said */
 	struct bpf64_ctx_access ctx;
+	/*
+	 * Unprivileged programs (kernel/bpf/verifier_sanitize.c): how
+	 * pointer arithmetic with a register is masked against Spectre v1
+	 * (BPF64_ALU_*, and the bytes the offset may move the pointer),
+	 * and whether a speculation barrier goes after a stack store
+	 * (Spectre v4).
+	 */
+	u8 alu_state;
+	u32 alu_limit;
+	bool nospec_result;
 };
+
+/* alu_state, as Linux's BPF_ALU_* */
+#define BPF64_ALU_SANITIZE_SRC	(1U << 0)	/* the offset is the source */
+#define BPF64_ALU_SANITIZE_DST	(1U << 1)	/* the offset is the dest */
+#define BPF64_ALU_NEG_VALUE	(1U << 2)	/* the offset is negative */
+#define BPF64_ALU_NON_POINTER	(1U << 3)	/* scalar arithmetic */
+#define BPF64_ALU_IMMEDIATE	(1U << 4)	/* the offset is a constant */
+#define BPF64_ALU_SANITIZE	(BPF64_ALU_SANITIZE_SRC | \
+				 BPF64_ALU_SANITIZE_DST)
 
 /*
  * Verify @prog.  0, or with the reason in @log (level 1: the error and the
