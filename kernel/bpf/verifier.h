@@ -67,7 +67,7 @@ struct vframe {
 	struct vslot stack[NR_SLOTS];	/* slot i: fp - 8 * (i + 1) */
 	u32 callsite;		/* insn of the call that made this frame */
 	u32 subprog;
-	u32 depth;		/* deepest stack byte used */
+	u32 depth;		/* stack the path touched (allocated_stack) */
 };
 
 struct vref {
@@ -223,6 +223,8 @@ struct vsanitize {
 
 int vpriv_init(struct venv *env);
 int vpriv_check_cfg(struct venv *env);
+bool vpriv_stack_unseen(struct venv *env, const struct vreg *reg, s64 min,
+			bool write);
 bool vpriv_is_leak(const struct venv *env, const struct vreg *reg);
 int vpriv_leak(struct venv *env, u32 regno, const char *where);
 int vpriv_store(struct venv *env, u32 idx, u8 ptr_type,

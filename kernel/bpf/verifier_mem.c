@@ -67,16 +67,19 @@ static int stack_range(struct venv *env, u32 regno, const struct vreg *reg,
 {
 	const struct bpf64_scalar *v = &reg->var;
 	s64 off = (s64)reg->off + insn_off;
+	bool unseen;
 	char tn[48];
 
 	if (bpf64_scalar_is_const(v)) {
 		*minp = *maxp = off + (s64)v->var_off.value;
-		if (*minp < -BPF64_MAX_STACK || *maxp + size > 0 || size < 0) {
+		unseen = vpriv_stack_unseen(env, reg, *minp, acc & ACC_WRITE);
+		if (*minp < -BPF64_MAX_STACK || *maxp + size > 0 || size < 0 ||
+		    unseen) {
 			vlog(env, "invalid%s stack R%u off=%lld size=%d\n",
 			     acc_extra[acc & ACC_WRITE], regno,
 			     (long long)*minp, size);
-			return acc & ACC_HELPER ? stack_range_err(*minp) :
-			       -EACCES;
+			return acc & ACC_HELPER && !unseen ?
+			       stack_range_err(*minp) : -EACCES;
 		}
 		return 0;
 	}
@@ -87,11 +90,13 @@ static int stack_range(struct venv *env, u32 regno, const struct vreg *reg,
 	}
 	*minp = off + v->smin;
 	*maxp = off + v->smax;
-	if (*minp < -BPF64_MAX_STACK || *maxp + size > 0 || size < 0) {
+	unseen = vpriv_stack_unseen(env, reg, *minp, acc & ACC_WRITE);
+	if (*minp < -BPF64_MAX_STACK || *maxp + size > 0 || size < 0 ||
+	    unseen) {
 		tnum_strn(tn, sizeof(tn), v->var_off);
 		vlog(env, "invalid variable-offset%s stack R%u var_off=%s off=%d size=%d\n",
 		     acc_extra[acc & ACC_WRITE], regno, tn, (int)off, size);
-		return stack_range_err(*minp);
+		return unseen ? -EACCES : stack_range_err(*minp);
 	}
 	return 0;
 }
@@ -162,17 +167,17 @@ static int stack_init_check(struct venv *env, u32 regno,
 			env->read_uninit_stack = true;
 			continue;
 		}
+		/* Linux 6.18 names no register for insns, no "indirect" */
 		if (min == max && !helper) {
 			vlog(env, "invalid read from stack off %lld+%lld size %u\n",
 			     (long long)min, (long long)(o - min), size);
 		} else if (min == max) {
-			vlog(env, "invalid indirect read from stack R%u off %lld+%lld size %u\n",
+			vlog(env, "invalid read from stack R%u off %lld+%lld size %u\n",
 			     regno, (long long)min, (long long)(o - min), size);
 		} else {
 			tnum_strn(tn, sizeof(tn), reg->var.var_off);
-			vlog(env, "invalid%s read from stack R%u var_off %s+%lld size %u\n",
-			     helper ? " indirect" : "", regno, tn,
-			     (long long)(o - min), size);
+			vlog(env, "invalid read from stack R%u var_off %s+%lld size %u\n",
+			     regno, tn, (long long)(o - min), size);
 		}
 		return -EACCES;
 	}

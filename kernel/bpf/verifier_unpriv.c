@@ -135,6 +135,25 @@ int vpriv_check_cfg(struct venv *env)
 	return err ? err : check_back_edges(env);
 }
 
+/* ---- the stack ---- */
+
+/*
+ * Linux's allocated_stack: a frame's stack grows with the accesses of the
+ * path, and without CAP_PERFMON a read below what it touched so far is
+ * refused as out of bounds (frame->depth keeps it, in 8-byte slots).
+ */
+bool vpriv_stack_unseen(struct venv *env, const struct vreg *reg, s64 min,
+			bool write)
+{
+	struct vframe *f = env->cur->frame[reg->frameno];
+
+	if (!write && !env->allow_uninit_stack && min < -(s64)f->depth)
+		return true;
+	if (min >= -BPF64_MAX_STACK && -min > (s64)f->depth)
+		f->depth = round_up((u32)-min, 8);
+	return false;
+}
+
 /* ---- pointers that would become visible numbers ---- */
 
 bool vpriv_is_leak(const struct venv *env, const struct vreg *reg)
