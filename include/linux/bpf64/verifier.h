@@ -53,6 +53,35 @@ struct bpf64_insn_aux {
 				 BPF64_ALU_SANITIZE_DST)
 
 /*
+ * Registers and instructions only the verifier's rewrites produce, as
+ * Linux's BPF_REG_AX and BPF_ST | BPF_NOSPEC: a scratch register r11 the
+ * program cannot name, and a speculation barrier.
+ */
+#define BPF64_REG_AX		MAX_BPF_REG
+#define BPF64_NOSPEC		0xc0	/* mode of BPF_ST */
+#define BPF64_SANITIZE_MAX	10	/* insns replacing one */
+
+struct bpf64_patch_set;
+
+/*
+ * Record into @set, made over the program as verified (prog->insns, with
+ * the verifier's @aux for each of them), the rewrites that keep an
+ * unprivileged program safe under speculation (Linux applies them when the
+ * loader lacks CAP_PERFMON; the verifier records them only then):
+ *  - "ptr += reg" and "ptr -= reg" (alu_state): the offset masked through
+ *    BPF64_REG_AX to the distance the verifier allowed (alu_limit), or
+ *    written in as a constant when it was known;
+ *  - stack stores marked nospec_result: a barrier after them;
+ *  - with @dead_traps (a loader without CAP_SYS_ADMIN, as Linux's
+ *    sanitize_dead_code), each instruction never reached becomes
+ *    "goto -1".
+ * Each replaces its instruction, so no other pass may replace the same
+ * one.  Returns the set's error (see patch.h).
+ */
+int bpf64_sanitize(struct bpf64_patch_set *set,
+		   const struct bpf64_insn_aux *aux, bool dead_traps);
+
+/*
  * Verify @prog.  0, or with the reason in @log (level 1: the error and the
  * path of instructions that led to it; level 2: every instruction with the
  * register states; both end with Linux's statistics line):

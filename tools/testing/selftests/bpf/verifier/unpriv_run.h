@@ -23,7 +23,7 @@
 
 static int unpriv_saved = -1;	/* the sysctl's value to put back */
 
-static int unpriv_sysctl_write(int val)
+static inline int unpriv_sysctl_write(int val)
 {
 	FILE *f = fopen(UNPRIV_SYSCTL, "w");
 	int err;
@@ -34,33 +34,24 @@ static int unpriv_sysctl_write(int val)
 	return fclose(f) || err ? -1 : 0;
 }
 
-static void unpriv_restore(void)
+static inline void unpriv_restore(void)
 {
 	if (unpriv_saved > 0 && !unpriv_sysctl_write(unpriv_saved))
 		unpriv_saved = -1;
 }
 
-static void unpriv_on_signal(int sig)
+static inline void unpriv_on_signal(int sig)
 {
 	unpriv_restore();
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
 
-/* May this backend run unprivileged cases?  Linux: open the sysctl. */
-static bool unpriv_setup(const struct bpf64_backend *be,
-			 const struct vcase *cs, size_t n, const char *filter)
+/* Let unprivileged users use Linux's bpf(): true if they now may. */
+static inline bool unpriv_sysctl_open(void)
 {
-	FILE *f;
-	bool any = false;
+	FILE *f = fopen(UNPRIV_SYSCTL, "r");
 
-	if (be != &bpf64_backend_linux)
-		return true;
-	for (size_t i = 0; i < n; i++)
-		any |= cs[i].unpriv && (!filter || strstr(cs[i].name, filter));
-	if (!any)
-		return true;
-	f = fopen(UNPRIV_SYSCTL, "r");
 	if (!f || fscanf(f, "%d", &unpriv_saved) != 1)
 		unpriv_saved = -1;
 	if (f)
@@ -77,7 +68,32 @@ static bool unpriv_setup(const struct bpf64_backend *be,
 	return false;
 }
 
-static void unpriv_run(const struct bpf64_backend *be, const struct vcase *c,
+/* May this backend run the unprivileged cases the filter selects? */
+static inline bool unpriv_setup(const struct bpf64_backend *be,
+			 const struct vcase *cs, size_t n, const char *filter)
+{
+	bool any = false;
+
+	if (be != &bpf64_backend_linux)
+		return true;
+	for (size_t i = 0; i < n; i++)
+		any |= cs[i].unpriv && (!filter || strstr(cs[i].name, filter));
+	return !any || unpriv_sysctl_open();
+}
+
+/* In a child: drop to UNPRIV_UID, which takes every capability with it. */
+static inline int unpriv_drop(const struct bpf64_backend *be)
+{
+	bpf64_set_privileged(false);
+	/* a user other than root has no capabilities to drop */
+	if (be != &bpf64_backend_linux || geteuid())
+		return 0;
+	return setregid(UNPRIV_UID, UNPRIV_UID) ||
+	       setreuid(UNPRIV_UID, UNPRIV_UID) ? -1 : 0;
+}
+
+static inline void unpriv_run(const struct bpf64_backend *be,
+			      const struct vcase *c,
 		       bool ok, void (*run)(const struct bpf64_backend *,
 					   const struct vcase *))
 {
@@ -96,11 +112,7 @@ static void unpriv_run(const struct bpf64_backend *be, const struct vcase *c,
 		return;
 	}
 	if (!pid) {
-		bpf64_set_privileged(false);
-		/* a user other than root has no capabilities to drop */
-		if (be == &bpf64_backend_linux && !geteuid() &&
-		    (setregid(UNPRIV_UID, UNPRIV_UID) ||
-		     setreuid(UNPRIV_UID, UNPRIV_UID)))
+		if (unpriv_drop(be))
 			tu_result(0, "%s: %s: cannot drop to uid %d", be->name,
 				  c->name, UNPRIV_UID);
 		else
