@@ -264,7 +264,8 @@ static bool states_safe(struct venv *env, const struct vstate *old,
 	bool ok = true;
 	u32 i;
 
-	if (old->curframe != cur->curframe || old->nr_refs != cur->nr_refs)
+	if (old->curframe != cur->curframe || old->nr_refs != cur->nr_refs ||
+	    (old->speculative && !cur->speculative))
 		return false;
 	map->n = 0;
 	for (i = 0; ok && i < old->nr_refs; i++)
@@ -796,7 +797,8 @@ static int do_check(struct venv *env)
 				continue;
 			}
 		}
-		env->aux[idx].seen = true;
+		/* dead code stays dead if only speculation reaches it */
+		env->aux[idx].seen |= !env->cur->speculative;
 		if (vlog_all(env)) {
 			print_state(env);
 			print_insn(env, idx);
@@ -804,8 +806,11 @@ static int do_check(struct venv *env)
 		err = path_add(env, idx);
 		if (err)
 			return err;
-		done = false;
-		err = do_insn(env, &idx, &done);
+		done = vpriv_spec_stop(env, idx);
+		if (!done)
+			err = do_insn(env, &idx, &done);
+		if (err)
+			err = vpriv_spec_error(env, err, &done);
 		if (err)
 			return err;
 		if (done) {

@@ -85,6 +85,8 @@ struct vstate {
 	u32 branches;		/* live paths below a stored checkpoint */
 	u32 insn_idx;		/* a stored checkpoint's insn */
 	u32 path_len;		/* level 1 log: the path's length here */
+	/* only a mispredicted branch takes this path (verifier_unpriv.c) */
+	bool speculative;
 };
 
 struct vstate_list {
@@ -222,6 +224,10 @@ struct vsanitize {
 };
 
 int vpriv_init(struct venv *env);
+bool vpriv_spec_stop(struct venv *env, u32 idx);
+int vpriv_spec_error(struct venv *env, int err, bool *done);
+int vpriv_spec_branch(struct venv *env, const struct bpf_insn *insn,
+		      u32 target);
 int vpriv_check_cfg(struct venv *env);
 bool vpriv_stack_unseen(struct venv *env, const struct vreg *reg, s64 min,
 			bool write);

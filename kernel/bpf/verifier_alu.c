@@ -529,12 +529,14 @@ int check_cond_jmp(struct venv *env, const struct bpf_insn *insn, u32 *idx)
 					 dst->type == PTR_TO_MEM))
 		taken = op == BPF_JNE;	/* never NULL, as Linux knows */
 	if (taken == 1) {
+		err = vpriv_spec_branch(env, insn, *idx + 1);
 		*idx += 1 + insn->off;
-		return 0;
+		return err;
 	}
 	if (taken == 0) {
+		err = vpriv_spec_branch(env, insn, *idx + 1 + insn->off);
 		(*idx)++;
-		return 0;
+		return err;
 	}
 	err = vpriv_cmp(env, insn->dst_reg);
 	if (!err)

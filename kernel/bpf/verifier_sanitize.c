@@ -86,22 +86,27 @@ int bpf64_sanitize(struct bpf64_patch_set *set,
 		{ .code = BPF_JMP | BPF_JA, .off = -1 },
 		{ .code = BPF_JMP | BPF_JA, .off = -1 },
 	};
+	const struct bpf_insn nospec = mk(BPF_ST | BPF64_NOSPEC, 0, 0, 0);
 	struct bpf_insn seq[BPF64_SANITIZE_MAX];
 	u32 i, w;
 
 	for (i = 0; i < set->len; i += w) {
 		const struct bpf_insn *insn = &set->insns[i];
+		const struct bpf64_insn_aux *a = &aux[i];
 
 		w = bpf64_is_ldimm64(insn) && i + 1 < set->len ? 2 : 1;
-		if (!aux[i].seen) {
+		/* inserted: a jump keeps its target, jumps to it land first */
+		if (a->nospec)
+			bpf64_patch_insert_before(set, i, &nospec, 1);
+		if (!a->seen) {
 			if (dead_traps)
 				bpf64_patch_replace(set, i, traps, w);
-		} else if (is_alu_ptr(insn, &aux[i])) {
-			bpf64_patch_replace(set, i, seq,
-					    mask_alu(insn, &aux[i], seq));
-		} else if (aux[i].nospec_result) {
+		} else if (is_alu_ptr(insn, a)) {
+			bpf64_patch_replace(set, i, seq, mask_alu(insn, a, seq));
+		} else if (a->nospec_result) {
+			/* never a jump: a store */
 			seq[0] = *insn;
-			seq[1] = mk(BPF_ST | BPF64_NOSPEC, 0, 0, 0);
+			seq[1] = nospec;
 			bpf64_patch_replace(set, i, seq, 2);
 		}
 	}

@@ -41,6 +41,65 @@ int vpriv_init(struct venv *env)
 	return env->len > UNPRIV_MAX_INSNS ? -E2BIG : 0;
 }
 
+/* ---- paths only a misprediction takes (Spectre v1) ---- */
+
+/*
+ * Without CAP_PERFMON, Linux also explores what a CPU that guessed wrong
+ * would run: the branch a decided jump never takes (with the compared
+ * registers unknown), and the path on which masked pointer arithmetic
+ * moved nothing.  What would be unsafe there is not refused (since Linux
+ * 6.17): a barrier goes before the insn, and the path ends there, as
+ * every speculative path that reaches a barrier does.  Such paths never
+ * make code "seen": what only they reach stays dead and is trapped.
+ */
+bool vpriv_spec_stop(struct venv *env, u32 idx)
+{
+	return env->cur->speculative && env->aux[idx].nospec;
+}
+
+int vpriv_spec_error(struct venv *env, int err, bool *done)
+{
+	struct bpf64_insn_aux *aux = &env->aux[env->insn_idx];
+
+	if (!env->cur->speculative ||
+	    (err != -EPERM && err != -EACCES && err != -EINVAL))
+		return err;
+	aux->nospec = true;
+	aux->alu_state = 0;	/* the barrier comes first: nothing to mask */
+	*done = true;
+	return 0;
+}
+
+static int spec_push(struct venv *env, u32 target, struct vreg **regs)
+{
+	struct vstate *other;
+	int err;
+
+	err = vpush_branch(env, target, &other);
+	if (err)
+		return err;
+	other->speculative = true;
+	*regs = other->frame[other->curframe]->regs;
+	return 0;
+}
+
+int vpriv_spec_branch(struct venv *env, const struct bpf_insn *insn,
+		      u32 target)
+{
+	struct vreg *regs;
+	int err;
+
+	if (env->bypass_spec_v1)
+		return 0;
+	err = spec_push(env, target, &regs);
+	if (err)
+		return err;
+	mark_unknown(&regs[insn->dst_reg]);
+	if (BPF_SRC(insn->code) == BPF_X)
+		mark_unknown(&regs[insn->src_reg]);
+	return 0;
+}
+
 /* ---- structure: no calls, no loops ---- */
 
 /* Successors of @i: up to two, in Linux's DFS order (fall-through first). */
@@ -356,20 +415,32 @@ int vpriv_ptr_alu_pre(struct venv *env, const struct bpf_insn *insn,
 	bool add = BPF_OP(insn->code) == BPF_ADD;
 	int err;
 
+	struct vreg *regs;
+
 	memset(san, 0, sizeof(*san));
 	if (!needs_sanitize(env, insn))
 		return 0;
-	if (!imm && neg != (off->var.smax < 0))
-		return sanitize_err(env, insn, REASON_BOUNDS);
-	san->mask_to_left = add == neg;
-	err = ptr_limit(ptr, san->mask_to_left, &san->alu_limit);
-	if (err)
-		return sanitize_err(env, insn, err);
-	san->alu_state = (neg ? BPF64_ALU_NEG_VALUE : 0) |
-			 (imm ? BPF64_ALU_IMMEDIATE : 0) |
-			 (ptr == &cur_regs(env)[insn->dst_reg] ?
-			  BPF64_ALU_SANITIZE_SRC : BPF64_ALU_SANITIZE_DST);
-	return 0;
+	/* a speculative path only looks for what the masking allows */
+	if (!env->cur->speculative) {
+		if (!imm && neg != (off->var.smax < 0))
+			return sanitize_err(env, insn, REASON_BOUNDS);
+		san->mask_to_left = add == neg;
+		err = ptr_limit(ptr, san->mask_to_left, &san->alu_limit);
+		if (err)
+			return sanitize_err(env, insn, err);
+		san->alu_state = (neg ? BPF64_ALU_NEG_VALUE : 0) |
+				 (imm ? BPF64_ALU_IMMEDIATE : 0) |
+				 (ptr == &cur_regs(env)[insn->dst_reg] ?
+				  BPF64_ALU_SANITIZE_SRC :
+				  BPF64_ALU_SANITIZE_DST);
+	}
+	if (imm)
+		return 0;	/* written in as a constant: nothing to guess */
+	/* the masked offset may be 0: the pointer as it was */
+	err = spec_push(env, env->insn_idx + 1, &regs);
+	if (!err)
+		regs[insn->dst_reg] = *ptr;
+	return err;
 }
 
 /* The stack pointer a program made must stay a known slot of its frame. */

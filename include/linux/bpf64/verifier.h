@@ -35,12 +35,14 @@ struct bpf64_insn_aux {
 	 * Unprivileged programs (kernel/bpf/verifier_sanitize.c): how
 	 * pointer arithmetic with a register is masked against Spectre v1
 	 * (BPF64_ALU_*, and the bytes the offset may move the pointer),
-	 * and whether a speculation barrier goes after a stack store
-	 * (Spectre v4).
+	 * whether a speculation barrier goes after a stack store (Spectre
+	 * v4), and whether one goes before the insn because a mispredicted
+	 * path would run it unsafely.
 	 */
 	u8 alu_state;
 	u32 alu_limit;
 	bool nospec_result;
+	bool nospec;		/* a barrier before it (Spectre v1) */
 };
 
 /* alu_state, as Linux's BPF_ALU_* */

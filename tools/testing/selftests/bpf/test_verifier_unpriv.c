@@ -87,6 +87,19 @@ static const struct stest tests[] = {
 		BPF64_LDX_MEM(BPF_DW, R0, R10, -16),
 		BPF64_LDX_MEM(BPF_DW, R2, R10, -8),
 		BPF64_ALU64_REG(BPF_ADD, R0, R2), BPF64_EXIT_INSN() }, 3 },
+	{ "an unsafe read behind a branch never taken", {
+		BPF64_MOV64_IMM(R0, 0), BPF64_JMP_IMM(BPF_JEQ, R0, 0, 1),
+		BPF64_LDX_MEM(BPF_DW, R0, R10, -8), BPF64_EXIT_INSN() }, 0 },
+	{ "a map value plus a number, then a read past it", {
+		VALUE_R0, BOUNDED_R1, BPF64_ALU64_REG(BPF_ADD, R0, R1),
+		BPF64_LDX_MEM(BPF_B, R0, R0, 8),
+		BPF64_EXIT_INSN() }, 0 },
+	{ "a jump that compares a pointer only when mispredicted", {
+		BPF64_MOV64_IMM(R0, 0), BPF64_MOV64_REG(R2, R10),
+		BPF64_JMP_IMM(BPF_JNE, R0, 0, 1),
+		BPF64_MOV64_IMM(R2, 1),
+		BPF64_JMP_IMM(BPF_JEQ, R2, 5, 1),
+		BPF64_MOV64_IMM(R0, 1), BPF64_EXIT_INSN() }, 1 },
 	{ "code behind a branch never taken", {
 		BPF64_MOV64_IMM(R0, 4), BPF64_JMP_IMM(BPF_JEQ, R0, 4, 3),
 		BPF64_MOV64_IMM(R0, 1), BPF64_LD_IMM64(R0, 7),
