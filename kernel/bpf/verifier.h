@@ -246,5 +246,7 @@ int vpriv_ptr_alu_post(struct venv *env, const struct bpf_insn *insn,
 int vpriv_scalar_alu(struct venv *env, const struct bpf_insn *insn);
 int vpriv_cmp(struct venv *env, u32 regno);
 bool vpriv_helper_ok(const struct venv *env, u32 func_id);
+int vpriv_var_size_write(struct venv *env, u32 mem_regno,
+			 const struct vreg *size, bool zero_ok);
 
 #endif /* _KERNEL_BPF_VERIFIER_H */

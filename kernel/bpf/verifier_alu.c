@@ -111,6 +111,11 @@ static int ptr_alu(struct venv *env, const struct bpf_insn *insn,
 	err = vpriv_ptr_alu_pre(env, insn, ptr, off, &san);
 	if (err)
 		return err;
+	if (op == BPF_SUB && ptr != &cur_regs(env)[insn->dst_reg]) {
+		vlog(env, "R%d tried to subtract pointer from scalar\n",
+		     insn->dst_reg);
+		return -EACCES;
+	}
 	if (bpf64_scalar_is_const(&off->var)) {
 		s64 v = off->var.smin;
 
@@ -237,11 +242,6 @@ int check_alu(struct venv *env, const struct bpf_insn *insn)
 	if (dst->type != SCALAR_VALUE)
 		return ptr_alu(env, insn, dst, &src);
 	/* scalar OP pointer */
-	if (op == BPF_SUB && BPF_CLASS(insn->code) == BPF_ALU64) {
-		vlog(env, "R%d tried to subtract pointer from scalar\n",
-		     insn->dst_reg);
-		return -EACCES;
-	}
 	{
 		struct vreg off = *dst;
 

@@ -134,6 +134,13 @@ static int check_size_arg(struct venv *env, u32 regno, u8 type,
 		     regno);
 		return -EACCES;
 	}
+	if (meta->mem_write) {
+		int err = vpriv_var_size_write(env, meta->mem_regno, reg,
+					       zero_ok && !reg->var.umin);
+
+		if (err)
+			return err;
+	}
 	return check_helper_mem(env, meta->mem_regno, reg->var.umax,
 				meta->mem_write, zero_ok && !reg->var.umin);
 }

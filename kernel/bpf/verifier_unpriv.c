@@ -213,6 +213,26 @@ bool vpriv_stack_unseen(struct venv *env, const struct vreg *reg, s64 min,
 	return false;
 }
 
+/*
+ * A helper may fill a buffer of variable size only partly: without
+ * CAP_PERFMON the buffer must be initialised already, over the bounds a
+ * write has (Linux turns the helper's raw mode off).
+ */
+int vpriv_var_size_write(struct venv *env, u32 mem_regno,
+			 const struct vreg *size, bool zero_ok)
+{
+	const struct vreg *mem = &cur_regs(env)[mem_regno];
+
+	if (env->allow_uninit_stack || tnum_is_const(size->var.var_off))
+		return 0;
+	if (mem->type == PTR_TO_STACK && bpf64_scalar_is_const(&mem->var))
+		vpriv_stack_unseen(env, mem,
+				   mem->off + (s64)mem->var.var_off.value,
+				   true);
+	return check_helper_mem(env, mem_regno, size->var.umax, false,
+				zero_ok);
+}
+
 /* ---- pointers that would become visible numbers ---- */
 
 bool vpriv_is_leak(const struct venv *env, const struct vreg *reg)
@@ -332,19 +352,22 @@ enum {
 	REASON_LIMIT,
 };
 
+/* @ptr_in_dst: the pointer is dst ("ptr += off"), not src ("off += ptr") */
 static int sanitize_err(struct venv *env, const struct bpf_insn *insn,
-			int reason)
+			int reason, bool ptr_in_dst)
 {
 	const char *op = BPF_OP(insn->code) == BPF_ADD ? "add" : "sub";
+	u8 ptr = ptr_in_dst ? insn->dst_reg : insn->src_reg;
+	u8 off = ptr_in_dst ? insn->src_reg : insn->dst_reg;
 
 	switch (reason) {
 	case REASON_BOUNDS:
 		vlog(env, "R%u has unknown scalar with mixed signed bounds, %s\n",
-		     insn->src_reg, sanitize_msg);
+		     off, sanitize_msg);
 		break;
 	case REASON_TYPE:
 		vlog(env, "R%u has pointer with unsupported alu operation, %s\n",
-		     insn->dst_reg, sanitize_msg);
+		     ptr, sanitize_msg);
 		break;
 	case REASON_PATHS:
 		vlog(env, "R%u tried to %s from different maps, paths or scalars, %s\n",
@@ -413,6 +436,7 @@ int vpriv_ptr_alu_pre(struct venv *env, const struct bpf_insn *insn,
 {
 	bool neg = off->var.smin < 0, imm = tnum_is_const(off->var.var_off);
 	bool add = BPF_OP(insn->code) == BPF_ADD;
+	bool in_dst = ptr == &cur_regs(env)[insn->dst_reg];
 	int err;
 
 	struct vreg *regs;
@@ -423,15 +447,14 @@ int vpriv_ptr_alu_pre(struct venv *env, const struct bpf_insn *insn,
 	/* a speculative path only looks for what the masking allows */
 	if (!env->cur->speculative) {
 		if (!imm && neg != (off->var.smax < 0))
-			return sanitize_err(env, insn, REASON_BOUNDS);
+			return sanitize_err(env, insn, REASON_BOUNDS, in_dst);
 		san->mask_to_left = add == neg;
 		err = ptr_limit(ptr, san->mask_to_left, &san->alu_limit);
 		if (err)
-			return sanitize_err(env, insn, err);
+			return sanitize_err(env, insn, err, in_dst);
 		san->alu_state = (neg ? BPF64_ALU_NEG_VALUE : 0) |
 				 (imm ? BPF64_ALU_IMMEDIATE : 0) |
-				 (ptr == &cur_regs(env)[insn->dst_reg] ?
-				  BPF64_ALU_SANITIZE_SRC :
+				 (in_dst ? BPF64_ALU_SANITIZE_SRC :
 				  BPF64_ALU_SANITIZE_DST);
 	}
 	if (imm)
@@ -493,7 +516,7 @@ int vpriv_ptr_alu_post(struct venv *env, const struct bpf_insn *insn,
 	moved = san->alu_limit - limit;
 	if (!err)
 		err = note_alu(env, san->alu_state, moved < 0 ? -moved : moved);
-	return err ? sanitize_err(env, insn, err) : 0;
+	return err ? sanitize_err(env, insn, err, true) : 0;
 }
 
 /* Scalar arithmetic: the insn may not be pointer arithmetic elsewhere. */
@@ -502,5 +525,5 @@ int vpriv_scalar_alu(struct venv *env, const struct bpf_insn *insn)
 	if (!needs_sanitize(env, insn) ||
 	    !note_alu(env, BPF64_ALU_NON_POINTER, 0))
 		return 0;
-	return sanitize_err(env, insn, REASON_PATHS);
+	return sanitize_err(env, insn, REASON_PATHS, true);
 }
