@@ -17,12 +17,70 @@
 static const char sanitize_msg[] =
 	"pointer arithmetic with it prohibited for !root";
 
-/* Linux's bpf_prog_load(): the types an unprivileged caller may load. */
-static bool unpriv_prog_type(u32 type)
+/* ---- bpf() ---- */
+
+int bpf64_priv_prog_load(u32 prog_type, u32 insn_cnt)
 {
-	return type == BPF_PROG_TYPE_SOCKET_FILTER ||
-	       type == BPF_PROG_TYPE_CGROUP_SKB;
+	if (bpf64_capable(BPF64_CAP_BPF))
+		return 0;
+	if (bpf64_unpriv_bpf_disabled())
+		return -EPERM;
+	if (insn_cnt > UNPRIV_MAX_INSNS)
+		return -E2BIG;
+	return prog_type == BPF_PROG_TYPE_SOCKET_FILTER ||
+	       prog_type == BPF_PROG_TYPE_CGROUP_SKB ? 0 : -EPERM;
 }
+
+int bpf64_priv_map_create(u32 map_type)
+{
+	if (bpf64_capable(BPF64_CAP_BPF))
+		return 0;
+	if (bpf64_unpriv_bpf_disabled())
+		return -EPERM;
+	switch (map_type) {
+	case BPF_MAP_TYPE_ARRAY:
+	case BPF_MAP_TYPE_PERCPU_ARRAY:
+	case BPF_MAP_TYPE_PROG_ARRAY:
+	case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
+	case BPF_MAP_TYPE_CGROUP_ARRAY:
+	case BPF_MAP_TYPE_ARRAY_OF_MAPS:
+	case BPF_MAP_TYPE_HASH:
+	case BPF_MAP_TYPE_PERCPU_HASH:
+	case BPF_MAP_TYPE_HASH_OF_MAPS:
+	case BPF_MAP_TYPE_RINGBUF:
+	case BPF_MAP_TYPE_USER_RINGBUF:
+	case BPF_MAP_TYPE_CGROUP_STORAGE:
+	case BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE:
+		return 0;
+	case BPF_MAP_TYPE_SOCKMAP:
+	case BPF_MAP_TYPE_SOCKHASH:
+	case BPF_MAP_TYPE_DEVMAP:
+	case BPF_MAP_TYPE_DEVMAP_HASH:
+	case BPF_MAP_TYPE_XSKMAP:
+		return bpf64_capable(BPF64_CAP_NET_ADMIN) ? 0 : -EPERM;
+	}
+	return -EPERM;
+}
+
+int bpf64_priv_cmd(int cmd)
+{
+	switch (cmd) {
+	case BPF_PROG_GET_NEXT_ID:
+	case BPF_MAP_GET_NEXT_ID:
+	case BPF_BTF_GET_NEXT_ID:
+	case BPF_LINK_GET_NEXT_ID:
+	case BPF_PROG_GET_FD_BY_ID:
+	case BPF_MAP_GET_FD_BY_ID:
+	case BPF_BTF_GET_FD_BY_ID:
+	case BPF_LINK_GET_FD_BY_ID:
+	case BPF_TASK_FD_QUERY:
+	case BPF_ENABLE_STATS:
+		return bpf64_capable(BPF64_CAP_SYS_ADMIN) ? 0 : -EPERM;
+	}
+	return 0;
+}
+
+/* ---- the verifier's privileges ---- */
 
 int vpriv_init(struct venv *env)
 {
@@ -33,12 +91,7 @@ int vpriv_init(struct venv *env)
 	env->allow_uninit_stack = perfmon;
 	env->bypass_spec_v1 = perfmon;
 	env->bypass_spec_v4 = perfmon;
-	if (env->bpf_capable)
-		return 0;
-	/* Linux refuses these in bpf_prog_load(), before any log */
-	if (bpf64_unpriv_bpf_disabled() || !unpriv_prog_type(env->prog->type))
-		return -EPERM;
-	return env->len > UNPRIV_MAX_INSNS ? -E2BIG : 0;
+	return bpf64_priv_prog_load(env->prog->type, env->len);
 }
 
 /* ---- paths only a misprediction takes (Spectre v1) ---- */

@@ -55,6 +55,26 @@ struct bpf64_insn_aux {
 				 BPF64_ALU_SANITIZE_DST)
 
 /*
+ * Linux's privilege checks of bpf() (kernel/bpf/verifier_unpriv.c), over
+ * bpf64_capable(); each 0 or -errno, with nothing logged:
+ *  - BPF_PROG_LOAD, before anything else: without CAP_BPF, -EPERM while
+ *    unprivileged bpf() is disabled, -E2BIG past 4096 instructions (1M
+ *    with it), -EPERM for a type other than SOCKET_FILTER and CGROUP_SKB;
+ *  - BPF_MAP_CREATE: without CAP_BPF, -EPERM while unprivileged bpf() is
+ *    disabled, and for a type other than the arrays, hashes (not LRU),
+ *    maps of maps, ring buffers and cgroup storage; the socket and device
+ *    maps need CAP_NET_ADMIN;
+ *  - the commands that need CAP_SYS_ADMIN: the GET_NEXT_ID and
+ *    GET_FD_BY_ID ones, TASK_FD_QUERY, ENABLE_STATS.
+ * BPF_OBJ_GET_INFO_BY_FD shows a program's instructions (xlated and
+ * jited lengths, func and line info counts) only to CAP_BPF.  The verifier
+ * asks bpf64_priv_prog_load() itself; the others are for bpf64_sys_bpf().
+ */
+int bpf64_priv_prog_load(u32 prog_type, u32 insn_cnt);
+int bpf64_priv_map_create(u32 map_type);
+int bpf64_priv_cmd(int cmd);
+
+/*
  * Registers and instructions only the verifier's rewrites produce, as
  * Linux's BPF_REG_AX and BPF_ST | BPF_NOSPEC: a scratch register r11 the
  * program cannot name, and a speculation barrier.

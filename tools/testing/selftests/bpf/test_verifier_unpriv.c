@@ -12,6 +12,10 @@
  *
  * The programs use no helper and no context field, so that Linux rewrites
  * nothing else; their map value comes from a direct value address.
+ *
+ * Then bpf()'s own privilege checks (bpf64_priv_*): which program types,
+ * map types and commands an unprivileged caller is refused, as Linux
+ * refuses them (-EPERM) to a child without privileges.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -385,6 +389,143 @@ static void run_test(const struct stest *t, bool linux_ok)
 	bpf64_free(bx);
 }
 
+/* ---- bpf()'s privilege checks ---- */
+
+#define NR_PROG_TYPES	32
+#define NR_MAP_TYPES	(BPF_MAP_TYPE_INODE_STORAGE + 1)
+
+static const int sys_admin_cmds[] = {
+	BPF_PROG_GET_NEXT_ID, BPF_MAP_GET_NEXT_ID, BPF_BTF_GET_NEXT_ID,
+	BPF_LINK_GET_NEXT_ID, BPF_PROG_GET_FD_BY_ID, BPF_MAP_GET_FD_BY_ID,
+	BPF_BTF_GET_FD_BY_ID, BPF_LINK_GET_FD_BY_ID, BPF_TASK_FD_QUERY,
+	BPF_ENABLE_STATS,
+};
+
+/* What Linux refused an unprivileged child with -EPERM. */
+struct refused {
+	bool prog[NR_PROG_TYPES], map[NR_MAP_TYPES];
+	bool cmd[ARRAY_SIZE(sys_admin_cmds)];
+};
+
+static long linux_bpf(int cmd, union bpf_attr *attr)
+{
+	long ret = bpf64_backend_linux.sys_bpf(cmd, attr, sizeof(*attr));
+
+	return ret < 0 ? -errno : ret;
+}
+
+static void child_refusals(struct refused *r)
+{
+	static const struct bpf_insn ret0[] = {
+		BPF64_MOV64_IMM(R0, 0), BPF64_EXIT_INSN(),
+	};
+	union bpf_attr attr;
+	long ret;
+
+	for (int t = 1; t < NR_PROG_TYPES; t++) {
+		memset(&attr, 0, sizeof(attr));
+		attr.prog_type = t;
+		attr.insns = (unsigned long)ret0;
+		attr.insn_cnt = ARRAY_SIZE(ret0);
+		attr.license = (unsigned long)"GPL";
+		ret = linux_bpf(BPF_PROG_LOAD, &attr);
+		r->prog[t] = ret == -EPERM;
+		if (ret >= 0)
+			close(ret);
+	}
+	for (int t = 1; t < NR_MAP_TYPES; t++) {
+		memset(&attr, 0, sizeof(attr));
+		attr.map_type = t;
+		attr.key_size = t == BPF_MAP_TYPE_QUEUE ||
+				t == BPF_MAP_TYPE_STACK ? 0 : 4;
+		attr.value_size = 8;
+		attr.max_entries = 1;
+		ret = linux_bpf(BPF_MAP_CREATE, &attr);
+		r->map[t] = ret == -EPERM;
+		if (ret >= 0)
+			close(ret);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(sys_admin_cmds); i++) {
+		memset(&attr, 0, sizeof(attr));
+		attr.prog_id = 1;
+		r->cmd[i] = linux_bpf(sys_admin_cmds[i], &attr) == -EPERM;
+	}
+}
+
+static int linux_refusals(struct refused *r)
+{
+	int fds[2], status = 0;
+	pid_t pid;
+
+	if (pipe(fds))
+		return -errno;
+	fflush(stdout);
+	pid = fork();
+	if (!pid) {
+		if (!unpriv_drop(&bpf64_backend_linux))
+			child_refusals(r);
+		_exit(write(fds[1], r, sizeof(*r)) != sizeof(*r));
+	}
+	if (pid < 0 || read(fds[0], r, sizeof(*r)) != sizeof(*r))
+		status = -EIO;
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	close(fds[0]);
+	close(fds[1]);
+	return status;
+}
+
+/* Linux wants BTF for these before it looks at privileges. */
+static bool needs_btf(int map_type)
+{
+	return map_type == BPF_MAP_TYPE_SK_STORAGE ||
+	       map_type == BPF_MAP_TYPE_STRUCT_OPS ||
+	       map_type == BPF_MAP_TYPE_INODE_STORAGE;
+}
+
+static void check_refusals(bool linux_ok)
+{
+	struct refused r = { };
+	int bad = 0, err;
+
+	if (!linux_ok) {
+		tu_skip("privilege checks # SKIP cannot set %s to 0",
+			UNPRIV_SYSCTL);
+		return;
+	}
+	err = linux_refusals(&r);
+	bpf64_set_privileged(false);
+	for (int t = 1; !err && t < NR_PROG_TYPES; t++) {
+		if (r.prog[t] == !!bpf64_priv_prog_load(t, 2))
+			continue;
+		tu_diag("prog type %d: linux %s", t, r.prog[t] ? "refuses" : "allows");
+		bad++;
+	}
+	for (int t = 1; !err && t < NR_MAP_TYPES; t++) {
+		if (r.map[t] == !!bpf64_priv_map_create(t) || needs_btf(t))
+			continue;
+		tu_diag("map type %d: linux %s", t, r.map[t] ? "refuses" : "allows");
+		bad++;
+	}
+	for (size_t i = 0; !err && i < ARRAY_SIZE(sys_admin_cmds); i++) {
+		if (r.cmd[i] && bpf64_priv_cmd(sys_admin_cmds[i]) == -EPERM)
+			continue;
+		tu_diag("command %d: linux %s", sys_admin_cmds[i],
+			r.cmd[i] ? "refuses" : "allows");
+		bad++;
+	}
+	bad += bpf64_priv_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, 4097) !=
+	       -E2BIG;
+	bpf64_set_privileged(true);
+	bad += bpf64_priv_prog_load(BPF_PROG_TYPE_XDP, 4097) ||
+	       bpf64_priv_map_create(BPF_MAP_TYPE_LPM_TRIE) ||
+	       bpf64_priv_cmd(BPF_PROG_GET_FD_BY_ID);
+	tu_result(!err && !bad,
+		  "bpf(): %d prog types, %d map types, %zu commands refused as linux does (%d)",
+		  NR_PROG_TYPES - 1, NR_MAP_TYPES - 4,
+		  ARRAY_SIZE(sys_admin_cmds), err);
+}
+
 int main(void)
 {
 	char why[128];
@@ -393,6 +534,7 @@ int main(void)
 
 	for (size_t i = 0; i < ARRAY_SIZE(tests); i++)
 		run_test(&tests[i], linux_ok);
+	check_refusals(linux_ok);
 	unpriv_restore();
 	return tu_exit();
 }
