@@ -31,6 +31,9 @@ struct bpf64_insn_aux {
 	bool seen;		/* reached on some path */
 	/* BPF64_MEM_CTX: what the type's is_valid_access said */
 	struct bpf64_ctx_access ctx;
+	/* a helper call taking a map: the map, if the same on every path */
+	struct bpf64_map *map;
+	bool map_poisoned;
 	/*
 	 * Unprivileged programs (kernel/bpf/verifier_sanitize.c): how
 	 * pointer arithmetic with a register is masked against Spectre v1
@@ -44,6 +47,14 @@ struct bpf64_insn_aux {
 	bool nospec_result;
 	bool nospec;		/* a barrier before it (Spectre v1) */
 };
+
+/* A helper call at @aux was verified with @map (NULL: no map) in r1. */
+static inline void bpf64_aux_note_map(struct bpf64_insn_aux *aux,
+				      struct bpf64_map *map)
+{
+	aux->map_poisoned |= aux->map && aux->map != map;
+	aux->map = map;
+}
 
 /* alu_state, as Linux's BPF_ALU_* */
 #define BPF64_ALU_SANITIZE_SRC	(1U << 0)	/* the offset is the source */
