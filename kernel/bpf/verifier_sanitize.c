@@ -14,14 +14,14 @@
  * where it was).  A known offset is not masked but written in as a
  * constant, so that no guessed register value can change it.
  *
+ * An instruction that a mispredicted path would run unsafely gets a
+ * barrier before it.
+ *
  * Spectre v4: a load may speculatively bypass a store it depends on and
  * see the old bytes.  A stack store that overwrites a spilled pointer or
  * never-written bytes, or spills a pointer, is followed by a barrier.
  *
- * Code the verifier never reached is replaced by "goto -1" for
- * unprivileged programs (privileged ones may have it removed instead), so
- * that a mispredicted branch into it runs into a loop that speculation
- * cannot leave.
+ * (Code never reached becomes "goto -1" traps in kernel/bpf/fixup.c.)
  */
 #include <linux/bpf64/verifier.h>
 #include <linux/bpf64/patch.h>
@@ -80,12 +80,8 @@ static bool is_alu_ptr(const struct bpf_insn *insn,
 }
 
 int bpf64_sanitize(struct bpf64_patch_set *set,
-		   const struct bpf64_insn_aux *aux, bool dead_traps)
+		   const struct bpf64_insn_aux *aux)
 {
-	static const struct bpf_insn traps[2] = {
-		{ .code = BPF_JMP | BPF_JA, .off = -1 },
-		{ .code = BPF_JMP | BPF_JA, .off = -1 },
-	};
 	const struct bpf_insn nospec = mk(BPF_ST | BPF64_NOSPEC, 0, 0, 0);
 	struct bpf_insn seq[BPF64_SANITIZE_MAX];
 	u32 i, w;
@@ -98,10 +94,9 @@ int bpf64_sanitize(struct bpf64_patch_set *set,
 		/* inserted: a jump keeps its target, jumps to it land first */
 		if (a->nospec)
 			bpf64_patch_insert_before(set, i, &nospec, 1);
-		if (!a->seen) {
-			if (dead_traps)
-				bpf64_patch_replace(set, i, traps, w);
-		} else if (is_alu_ptr(insn, a)) {
+		if (!a->seen)
+			continue;	/* a trap (fixup.c) */
+		if (is_alu_ptr(insn, a)) {
 			bpf64_patch_replace(set, i, seq, mask_alu(insn, a, seq));
 		} else if (a->nospec_result) {
 			/* never a jump: a store */

@@ -104,15 +104,16 @@ struct bpf64_patch_set;
  *  - "ptr += reg" and "ptr -= reg" (alu_state): the offset masked through
  *    BPF64_REG_AX to the distance the verifier allowed (alu_limit), or
  *    written in as a constant when it was known;
- *  - stack stores marked nospec_result: a barrier after them;
- *  - with @dead_traps (a loader without CAP_SYS_ADMIN, as Linux's
- *    sanitize_dead_code), each instruction never reached becomes
- *    "goto -1".
- * Each replaces its instruction, so no other pass may replace the same
- * one.  Returns the set's error (see patch.h).
+ *  - instructions marked nospec: a barrier inserted before them (jumps
+ *    to them land on it);
+ *  - stack stores marked nospec_result: a barrier after them.
+ * Instructions never reached are left to fixup.c's traps.  The masked
+ * insns and the stores are replaced, so no other pass may replace them
+ * (fixup.c replaces context accesses, calls and 32-bit definitions only).
+ * Returns the set's error (see patch.h).
  */
 int bpf64_sanitize(struct bpf64_patch_set *set,
-		   const struct bpf64_insn_aux *aux, bool dead_traps);
+		   const struct bpf64_insn_aux *aux);
 
 /*
  * Verify @prog.  0, or with the reason in @log (level 1: the error and the

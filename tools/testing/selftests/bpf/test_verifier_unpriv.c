@@ -236,6 +236,26 @@ static int linux_xlated(const struct stest *t, struct bpf_insn *out,
 }
 
 /*
+ * Unreached instructions become "goto -1", in the same patch set as the
+ * sanitation, as kernel/bpf/fixup.c traps them for unprivileged programs
+ * (these programs have nothing else for fixup.c to rewrite).
+ */
+static void trap_dead(struct bpf64_patch_set *set,
+		      const struct bpf64_insn_aux *aux)
+{
+	static const struct bpf_insn traps[2] = {
+		{ .code = BPF_JMP | BPF_JA, .off = -1 },
+		{ .code = BPF_JMP | BPF_JA, .off = -1 },
+	};
+
+	for (__u32 i = 0, w; i < set->len; i += w) {
+		w = bpf64_is_ldimm64(&set->insns[i]) ? 2 : 1;
+		if (!aux[i].seen)
+			bpf64_patch_replace(set, i, traps, w);
+	}
+}
+
+/*
  * bpf64: the program as BPF_PROG_LOAD hands it to the verifier (the map
  * value's address in the LD_IMM64), verified without privileges, then
  * sanitized.  The new length, or -errno.
@@ -286,7 +306,8 @@ static int bpf64_sanitized(const struct stest *t, struct bpf_insn **out)
 	bpf64_set_privileged(true);
 	if (!err) {
 		bpf64_patch_init(&set, prog->insns, prog->len, &log);
-		err = bpf64_sanitize(&set, aux, true);
+		trap_dead(&set, aux);
+		err = bpf64_sanitize(&set, aux);
 		if (!err)
 			err = bpf64_patch_apply(&set, out, &new_len);
 		bpf64_patch_release(&set);
