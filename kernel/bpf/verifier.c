@@ -350,7 +350,8 @@ static int is_state_visited(struct venv *env, u32 idx)
 			}
 			continue;
 		}
-		if (states_safe(env, st, cur, false))
+		/* unprivileged masking compares every path (Linux) */
+		if (states_safe(env, st, cur, env->explore_alu_limits))
 			return 1;
 	}
 	if (count >= MAX_STATES_PER_INSN)

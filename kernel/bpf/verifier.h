@@ -152,6 +152,7 @@ struct venv {
 	bool allow_ptr_leaks;
 	bool bypass_spec_v1, bypass_spec_v4;
 	bool bpf_capable;
+	bool explore_alu_limits;	/* no pruning but on equal states */
 };
 
 __printf(2, 3) void vlog(struct venv *env, const char *fmt, ...);

@@ -509,6 +509,12 @@ int vpriv_ptr_alu_pre(struct venv *env, const struct bpf_insn *insn,
 				 (imm ? BPF64_ALU_IMMEDIATE : 0) |
 				 (in_dst ? BPF64_ALU_SANITIZE_SRC :
 				  BPF64_ALU_SANITIZE_DST);
+		/*
+		 * Every path must reach this insn with the same mask, so a
+		 * path is pruned only by an equal one from now on (Linux
+		 * compares just the numbers exactly; bpf64 everything).
+		 */
+		env->explore_alu_limits |= !imm;
 	}
 	if (imm)
 		return 0;	/* written in as a constant: nothing to guess */

@@ -245,6 +245,18 @@ VUNPRIV("one insn adding to a pointer and to a number",
 		   BPF64_ALU64_REG(BPF_ADD, R2, R1), VRET(0) },
 	VU_BAD(EACCES, "R2 tried to add from different maps, paths or scalars, pointer arithmetic with it prohibited for !root")),
 
+/* the wider path comes first: the narrower one may not be pruned by it */
+VUNPRIV("one insn adding different bounds on two paths",
+	.insns = { VU_VALUE, BPF64_LDX_MEM(BPF_B, R1, R0, 0),
+		   BPF64_LDX_MEM(BPF_B, R2, R0, 1),
+		   BPF64_JMP_IMM(BPF_JEQ, R2, 0, 2),
+		   BPF64_ALU64_IMM(BPF_AND, R1, 7),
+		   BPF64_JMP_A(1),
+		   BPF64_ALU64_IMM(BPF_AND, R1, 3),
+		   BPF64_ALU64_REG(BPF_ADD, R0, R1),
+		   BPF64_LDX_MEM(BPF_B, R0, R0, 0), BPF64_EXIT_INSN() },
+	VU_BAD(EACCES, "R0 tried to add from different maps, paths or scalars, pointer arithmetic with it prohibited for !root")),
+
 /* ---- the stack ---- */
 
 VUNPRIV("read of a never-written slot",
