@@ -1,14 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Running the cases marked .unpriv: each in a child that dropped to
- * uid and gid 65534, which takes every capability with it (setreuid
- * sets the saved uid too, and clears them when no uid stays 0); a bpf64
- * child also tells the hosted
- * library (bpf64_set_privileged).  Linux lets such a child use bpf() only
- * while sysctl kernel.unprivileged_bpf_disabled is 0: for the Linux run
- * root sets it and puts the old value back afterwards, at exit and on
- * SIGINT, SIGTERM or SIGHUP.  Without root the Linux side of these cases
- * is reported as skipped.
+ * Running the cases marked .unpriv: each in a child that dropped to uid
+ * and gid 65534, which takes every capability with it (setreuid sets the
+ * saved uid too, and clears them when no uid stays 0); a bpf64 child also
+ * tells the hosted library (bpf64_set_privileged).  Linux lets such a
+ * child use bpf() only while sysctl kernel.unprivileged_bpf_disabled is
+ * 0: for the Linux run root sets it and puts the old value back
+ * afterwards, at exit and on SIGINT, SIGTERM, SIGHUP, SIGABRT or SIGSEGV.
+ * Without root the Linux side of these cases is reported as skipped.
  */
 #ifndef _BPF64_VERIFIER_UNPRIV_RUN_H
 #define _BPF64_VERIFIER_UNPRIV_RUN_H
@@ -62,6 +61,8 @@ static inline bool unpriv_sysctl_open(void)
 	signal(SIGINT, unpriv_on_signal);
 	signal(SIGTERM, unpriv_on_signal);
 	signal(SIGHUP, unpriv_on_signal);
+	signal(SIGABRT, unpriv_on_signal);	/* a sanitizer's report */
+	signal(SIGSEGV, unpriv_on_signal);
 	if (!unpriv_sysctl_write(0))
 		return true;
 	unpriv_saved = -1;
