@@ -153,6 +153,7 @@ struct venv {
 	bool bypass_spec_v1, bypass_spec_v4;
 	bool bpf_capable;
 	bool explore_alu_limits;	/* no pruning but on equal states */
+	u32 spec_log_pos;		/* the log before a speculative insn */
 };
 
 __printf(2, 3) void vlog(struct venv *env, const char *fmt, ...);

@@ -107,6 +107,7 @@ int vpriv_init(struct venv *env)
  */
 bool vpriv_spec_stop(struct venv *env, u32 idx)
 {
+	env->spec_log_pos = env->log ? env->log->len : 0;
 	return env->cur->speculative && env->aux[idx].nospec;
 }
 
@@ -117,6 +118,11 @@ int vpriv_spec_error(struct venv *env, int err, bool *done)
 	if (!env->cur->speculative ||
 	    (err != -EPERM && err != -EACCES && err != -EINVAL))
 		return err;
+	/* level 1 shows the path to the error: not what was recovered */
+	if (vlog_path(env) && env->log->buf && !env->log->truncated) {
+		env->log->len = env->spec_log_pos;
+		env->log->buf[env->log->len] = 0;
+	}
 	aux->nospec = true;
 	aux->alu_state = 0;	/* the barrier comes first: nothing to mask */
 	*done = true;

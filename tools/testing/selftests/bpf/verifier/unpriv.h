@@ -318,6 +318,18 @@ VUNPRIV("skb_load_bytes of a known size into fresh stack",
 	 */
 	VU_OK, .retval = 15),
 
+#define VU_SPEC_READ							\
+	BPF64_JMP_IMM(BPF_JEQ, R0, 0, 1),				\
+	BPF64_LDX_MEM(BPF_DW, R0, R10, -8)
+VUNPRIV("unsafe reads behind many branches never taken, then a leak",
+	.insns = { BPF64_LDX_MEM(BPF_W, R1, R1, 0),
+		   BPF64_JMP_IMM(BPF_JEQ, R1, 7, 18),
+		   BPF64_MOV64_IMM(R0, 0), VU_SPEC_READ, VU_SPEC_READ,
+		   VU_SPEC_READ, VU_SPEC_READ, VU_SPEC_READ, VU_SPEC_READ,
+		   VU_SPEC_READ, VU_SPEC_READ, BPF64_EXIT_INSN(),
+		   BPF64_MOV64_REG(R0, R10), BPF64_EXIT_INSN() },
+	VU_BAD(EACCES, "R0 leaks addr as return value")),
+
 /* ---- types, helpers, loops and calls ---- */
 
 VUNPRIV("a sched_cls program", .prog_type = BPF_PROG_TYPE_SCHED_CLS,
