@@ -8,7 +8,7 @@
 
 #define VUNPRIV(NAME, ...)						\
 	{ .name = "unpriv: " NAME, .unpriv = true,			\
-	  .maps = { VMAP_ARRAY(16, 1), VMAP_PROG_ARRAY },		\
+	  .maps = { VMAP_ARRAY(16, 1), VMAP_PROG_ARRAY, VMAP_RINGBUF },	\
 	  __VA_ARGS__ }
 #define VU_OK		.result = ACCEPT, .run = true
 #define VU_BAD(ERR, MSG)	.result = REJECT, .err = ERR, .msg = MSG
@@ -51,6 +51,35 @@ VUNPRIV("a scalar stored into the context",
 	.insns = { BPF64_MOV64_IMM(R2, 1), BPF64_STX_MEM(BPF_W, R1, R2, 48),
 		   VRET(0) },
 	VU_OK),
+
+VUNPRIV("fp stored into a ring buffer record",
+	.insns = { VMAP_LD(R1, 2), BPF64_MOV64_IMM(R2, 8),
+		   BPF64_MOV64_IMM(R3, 0),
+		   BPF64_CALL_HELPER(BPF_FUNC_ringbuf_reserve),
+		   BPF64_JMP_IMM(BPF_JEQ, R0, 0, 4),
+		   BPF64_STX_MEM(BPF_DW, R0, R10, 0),
+		   BPF64_MOV64_REG(R1, R0), BPF64_MOV64_IMM(R2, 0),
+		   BPF64_CALL_HELPER(BPF_FUNC_ringbuf_submit), VRET(0) },
+	VU_BAD(EACCES, "R10 leaks addr into mem")),
+VUNPRIV("fp stored into a map value in 32 bits",
+	.insns = { VU_VALUE, BPF64_STX_MEM(BPF_W, R0, R10, 0), VRET(0) },
+	VU_BAD(EACCES, "R10 leaks addr into map")),
+VUNPRIV("a spilled pointer as map_update_elem's value",
+	.insns = { BPF64_ST_MEM(BPF_DW, R10, -16, 0),
+		   BPF64_STX_MEM(BPF_DW, R10, R10, -8),
+		   BPF64_STX_MEM(BPF_DW, R10, R10, -24),
+		   VMAP_LD(R1, 0), BPF64_MOV64_REG(R2, R10),
+		   BPF64_ALU64_IMM(BPF_ADD, R2, -16),
+		   BPF64_MOV64_REG(R3, R10),
+		   BPF64_ALU64_IMM(BPF_ADD, R3, -24),
+		   BPF64_MOV64_IMM(R4, 0),
+		   BPF64_CALL_HELPER(BPF_FUNC_map_update_elem), VRET(0) },
+	VU_BAD(EACCES, "invalid read from stack R3 off -24+0 size 16")),
+VUNPRIV("an atomic add to a spilled pointer",
+	.insns = { BPF64_STX_MEM(BPF_DW, R10, R1, -8),
+		   BPF64_MOV64_IMM(R2, 1),
+		   BPF64_ATOMIC_OP(BPF_DW, BPF_ADD, R10, R2, -8), VRET(0) },
+	VU_BAD(EACCES, "leaking pointer from stack off -8")),
 
 /* ---- pointers returned ---- */
 
@@ -124,6 +153,10 @@ VUNPRIV("a map value compared with 1",
 	.insns = { VLOOKUP(0, 0), BPF64_JMP_IMM(BPF_JEQ, R0, 1, 0),
 		   VRET(0) },
 	VU_BAD(EACCES, "R0 pointer comparison prohibited")),
+VUNPRIV("two map values compared",
+	.insns = { VU_VALUE, BPF64_MOV64_REG(R6, R0), VU_VALUE,
+		   BPF64_JMP_REG(BPF_JEQ, R0, R6, 0), VRET(0) },
+	VU_BAD(EACCES, "R6 pointer comparison prohibited")),
 VUNPRIV("a lookup's result null-checked",
 	.insns = { VU_VALUE, BPF64_JMP_IMM(BPF_JNE, R0, 0, 0), VRET(0) },
 	VU_OK),
