@@ -383,6 +383,25 @@ VUNPRIV("probe_read_kernel",
 VUNPRIV("ktime_get_coarse_ns",
 	.insns = { BPF64_CALL_HELPER(BPF_FUNC_ktime_get_coarse_ns), VRET(0) },
 	VU_OK),
+/* helpers without arguments that unprivileged programs have */
+#define VU_HELPER0(FN)							\
+	VUNPRIV(#FN, .insns = { BPF64_CALL_HELPER(BPF_FUNC_##FN), VRET(0) }, \
+		VU_OK)
+VU_HELPER0(ktime_get_ns),
+VU_HELPER0(ktime_get_boot_ns),
+VU_HELPER0(get_prandom_u32),
+VU_HELPER0(get_smp_processor_id),
+VU_HELPER0(get_current_pid_tgid),
+/* the CAP_PERFMON ones: probe_read_*(fp - 8, 8, 0) */
+#define VU_PERFMON(FN, ID)						\
+	VUNPRIV(#FN, .insns = { BPF64_MOV64_REG(R1, R10),		\
+		BPF64_ALU64_IMM(BPF_ADD, R1, -8), BPF64_MOV64_IMM(R2, 8),	\
+		BPF64_MOV64_IMM(R3, 0), BPF64_CALL_HELPER(BPF_FUNC_##FN),	\
+		VRET(0) },						\
+		VU_BAD(EINVAL, "program of this type cannot use helper bpf_" #FN "#" #ID))
+VU_PERFMON(probe_read_user, 112),
+VU_PERFMON(probe_read_user_str, 114),
+VU_PERFMON(probe_read_kernel_str, 115),
 VUNPRIV("a bounded loop",
 	.insns = { BPF64_MOV64_IMM(R0, 0), BPF64_ALU64_IMM(BPF_ADD, R0, 1),
 		   BPF64_JMP_IMM(BPF_JLT, R0, 10, -2), BPF64_EXIT_INSN() },
