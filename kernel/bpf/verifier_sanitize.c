@@ -84,7 +84,7 @@ int bpf64_sanitize(struct bpf64_patch_set *set,
 {
 	const struct bpf_insn nospec = mk(BPF_ST | BPF64_NOSPEC, 0, 0, 0);
 	struct bpf_insn seq[BPF64_SANITIZE_MAX];
-	u32 i, w;
+	u32 i, w, n;
 
 	for (i = 0; i < set->len; i += w) {
 		const struct bpf_insn *insn = &set->insns[i];
@@ -97,7 +97,8 @@ int bpf64_sanitize(struct bpf64_patch_set *set,
 		if (!a->seen)
 			continue;	/* a trap (fixup.c) */
 		if (is_alu_ptr(insn, a)) {
-			bpf64_patch_replace(set, i, seq, mask_alu(insn, a, seq));
+			n = mask_alu(insn, a, seq);
+			bpf64_patch_replace(set, i, seq, n);
 		} else if (a->nospec_result) {
 			/* never a jump: a store */
 			seq[0] = *insn;

@@ -412,7 +412,8 @@ static bool compare(const struct bpf_insn *lx, __u32 llen,
 static bool has_sanitation(const struct bpf_insn *x, __u32 len)
 {
 	for (__u32 i = 0; i < len; i++)
-		if (x[i].dst_reg == BPF64_REG_AX || x[i].src_reg == BPF64_REG_AX ||
+		if (x[i].dst_reg == BPF64_REG_AX ||
+		    x[i].src_reg == BPF64_REG_AX ||
 		    x[i].code == (BPF_ST | BPF64_NOSPEC) ||
 		    (x[i].code == (BPF_JMP | BPF_JA) && x[i].off == -1))
 			return true;

@@ -395,9 +395,9 @@ VU_HELPER0(get_current_pid_tgid),
 /* the CAP_PERFMON ones: probe_read_*(fp - 8, 8, 0) */
 #define VU_PERFMON(FN, ID)						\
 	VUNPRIV(#FN, .insns = { BPF64_MOV64_REG(R1, R10),		\
-		BPF64_ALU64_IMM(BPF_ADD, R1, -8), BPF64_MOV64_IMM(R2, 8),	\
-		BPF64_MOV64_IMM(R3, 0), BPF64_CALL_HELPER(BPF_FUNC_##FN),	\
-		VRET(0) },						\
+		BPF64_ALU64_IMM(BPF_ADD, R1, -8),			\
+		BPF64_MOV64_IMM(R2, 8), BPF64_MOV64_IMM(R3, 0),		\
+		BPF64_CALL_HELPER(BPF_FUNC_##FN), VRET(0) },		\
 		VU_BAD(EINVAL, "program of this type cannot use helper bpf_" #FN "#" #ID))
 VU_PERFMON(probe_read_user, 112),
 VU_PERFMON(probe_read_user_str, 114),
