@@ -70,7 +70,7 @@ struct vslot {
 struct vframe {
 	u32 callsite;		/* insn of the call that made this frame */
 	u32 subprog;
-	u32 depth;		/* deepest stack byte used */
+	u32 depth;		/* stack the path touched (allocated_stack) */
 	/* stack slot liveness (verifier_live.c), one bit per slot */
 	u32 fid;		/* which frame: unique per call */
 	u64 written;		/* slots written whole since the checkpoint */
@@ -98,6 +98,8 @@ struct vstate {
 	u32 insn_idx;		/* a stored checkpoint's insn */
 	u32 path_len;		/* the path's length here (env->path) */
 	bool all_precise;	/* every scalar, and so in the parents */
+	/* only a mispredicted branch takes this path (verifier_unpriv.c) */
+	bool speculative;
 };
 
 struct vstate_list {
@@ -135,6 +137,7 @@ struct idmap {
 	u32 old[IDMAP_SIZE], cur[IDMAP_SIZE];
 	u32 n;
 	u32 tmp;		/* fresh ids standing for a current id 0 */
+	bool all_precise;	/* Linux's unprivileged mode */
 	/* ids of the old state's precise scalars (all: too many) */
 	const struct vstate *old_state;	/* not collected yet */
 	u32 precise_ids[MAX_PRECISE_IDS];
@@ -178,6 +181,12 @@ struct venv {
 	u32 total_states, peak_states, cur_states, max_states_per_insn;
 	struct idmap idmap;
 	char buf[320];
+	/* privileges, as Linux's (verifier_unpriv.c) */
+	bool allow_ptr_leaks;
+	bool bypass_spec_v1, bypass_spec_v4;
+	bool bpf_capable;
+	bool explore_alu_limits;	/* no pruning but on equal states */
+	u32 spec_log_pos;		/* the log before a speculative insn */
 };
 
 extern bool bpf64_verifier_exhaustive;
@@ -244,8 +253,9 @@ void propagate_precision(struct venv *env, const struct vstate *old);
 /* Are @old's and @cur's scalars interchangeable for pruning? */
 bool scalar_safe(struct idmap *map, const struct vreg *old,
 		 const struct vreg *cur);
-/* A comparison with @old starts. */
-void start_compare(struct idmap *map, const struct vstate *old);
+/* A comparison with @old starts; without CAP_BPF every scalar is precise. */
+void start_compare(struct idmap *map, const struct vstate *old,
+		   bool all_precise);
 
 /* verifier_alu.c */
 int check_alu(struct venv *env, const struct bpf_insn *insn);
@@ -265,5 +275,38 @@ int check_local_call(struct venv *env, const struct bpf_insn *insn,
 		     u32 *insn_idx);
 int check_exit(struct venv *env, u32 *insn_idx, bool *done);
 int release_reference(struct venv *env, u32 ref_obj_id);
+
+/* verifier_unpriv.c: what a caller without CAP_PERFMON may not do */
+struct vsanitize {
+	u8 alu_state;		/* BPF64_ALU_*, 0: nothing to mask */
+	u32 alu_limit;
+	bool mask_to_left;
+};
+
+int vpriv_init(struct venv *env);
+bool vpriv_spec_stop(struct venv *env, u32 idx);
+int vpriv_spec_error(struct venv *env, int err, bool *done);
+int vpriv_spec_branch(struct venv *env, const struct bpf_insn *insn,
+		      u32 target);
+int vpriv_check_cfg(struct venv *env);
+bool vpriv_stack_unseen(struct venv *env, const struct vreg *reg, s64 min,
+			bool write);
+bool vpriv_is_leak(const struct venv *env, const struct vreg *reg);
+int vpriv_leak(struct venv *env, u32 regno, const char *where);
+int vpriv_store(struct venv *env, u32 idx, u8 ptr_type,
+		const struct vreg *val);
+int vpriv_stack_store(struct venv *env, const struct vslot *slot, s64 off,
+		      u32 size, const struct vreg *val);
+int vpriv_alu_ptr(struct venv *env, const struct bpf_insn *insn);
+int vpriv_ptr_alu_pre(struct venv *env, const struct bpf_insn *insn,
+		      const struct vreg *ptr, const struct vreg *off,
+		      struct vsanitize *san);
+int vpriv_ptr_alu_post(struct venv *env, const struct bpf_insn *insn,
+		       const struct vsanitize *san);
+int vpriv_scalar_alu(struct venv *env, const struct bpf_insn *insn);
+int vpriv_cmp(struct venv *env, u32 regno);
+bool vpriv_helper_ok(const struct venv *env, u32 func_id);
+int vpriv_var_size_write(struct venv *env, u32 mem_regno,
+			 const struct vreg *size, bool zero_ok);
 
 #endif /* _KERNEL_BPF_VERIFIER_H */

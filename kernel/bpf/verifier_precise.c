@@ -231,7 +231,8 @@ void mark_precise(struct venv *env, u32 regno)
 {
 	struct bt bt = { };
 
-	if (cur_regs(env)[regno].type != SCALAR_VALUE)
+	/* without CAP_BPF every scalar is precise (Linux) */
+	if (!env->bpf_capable || cur_regs(env)[regno].type != SCALAR_VALUE)
 		return;
 	bt.regs[env->cur->curframe] = R(regno);
 	/* the current insn is the path's last: it only uses the value */
@@ -243,6 +244,8 @@ void propagate_precision(struct venv *env, const struct vstate *old)
 	struct bt bt = { };
 	u32 f, i;
 
+	if (!env->bpf_capable)
+		return;
 	for (f = 0; f <= old->curframe; f++) {
 		const struct vframe *fr = old->frame[f];
 		u16 live = live_regs(env, env->cur, f, env->insn_idx);
@@ -275,9 +278,11 @@ static void add_precise_id(struct idmap *map, const struct vreg *r)
 		map->precise_ids[map->nr_precise_ids++] = r->id;
 }
 
-void start_compare(struct idmap *map, const struct vstate *old)
+void start_compare(struct idmap *map, const struct vstate *old,
+		   bool all_precise)
 {
 	map->n = 0;
+	map->all_precise = all_precise;
 	map->tmp = VH_TMP_ID;
 	map->old_state = old;
 }
@@ -344,7 +349,7 @@ bool scalar_safe(struct idmap *map, const struct vreg *old,
 {
 	if (cur->type != SCALAR_VALUE)
 		return false;
-	if (!old->precise)
+	if (!old->precise && !map->all_precise)
 		return !old->id || !precise_id(map, old->id) ||
 		       scalar_ids_match(map, old->id, cur->id);
 	return scalar_ids_match(map, old->id, cur->id) &&
