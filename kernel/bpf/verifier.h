@@ -246,6 +246,8 @@ void propagate_stack_reads(struct venv *env, const struct vstate *old);
  * safety: it becomes precise, with what it came from.
  */
 void mark_precise(struct venv *env, u32 regno);
+/* The same for the scalar spilled at @off of frame @f. */
+void mark_precise_slot(struct venv *env, u32 f, s64 off);
 /* The current instruction spills to or fills from slot @off of frame @f. */
 void note_stack_slot(struct venv *env, u32 f, s64 off);
 /* The current state is pruned by @old: old's precise scalars matter. */
@@ -268,6 +270,8 @@ int check_mem_insn(struct venv *env, const struct bpf_insn *insn, u32 idx);
 int check_helper_mem(struct venv *env, u32 regno, s64 size, bool write,
 		     bool zero_ok);
 int check_ld_abs(struct venv *env, const struct bpf_insn *insn);
+/* The constant a map key on the stack holds, or -1. */
+s64 const_stack_key(struct venv *env, u32 regno, u32 key_size);
 
 /* verifier_call.c */
 int check_helper_call(struct venv *env, const struct bpf_insn *insn, u32 idx);

@@ -101,7 +101,24 @@ struct call_meta {
 	bool mem_write;
 	u64 alloc_size;
 	u32 release_ref;
+	bool not_null;		/* an array lookup with a key inside */
 };
+
+/*
+ * Linux 6.18: an array map looked up with a constant key inside it gives
+ * a value, never NULL.
+ */
+static bool key_in_array(struct venv *env, u32 regno,
+			 const struct bpf64_map *map)
+{
+	s64 key;
+
+	if (map->map_type != BPF_MAP_TYPE_ARRAY &&
+	    map->map_type != BPF_MAP_TYPE_PERCPU_ARRAY)
+		return false;
+	key = const_stack_key(env, regno, map->key_size);
+	return key >= 0 && key < map->max_entries;
+}
 
 static int type_mismatch(struct venv *env, u32 regno, const char *expected)
 {
@@ -176,10 +193,13 @@ static int check_arg(struct venv *env, u32 regno, u8 type,
 					     "fp, pkt, pkt_meta, map_key, map_value");
 		if (!meta->map)
 			return -EACCES;
-		return check_helper_mem(env, regno,
-					type == BPF64_ARG_PTR_TO_MAP_KEY ?
-					meta->map->key_size :
-					meta->map->value_size, false, false);
+		err = check_helper_mem(env, regno,
+				       type == BPF64_ARG_PTR_TO_MAP_KEY ?
+				       meta->map->key_size :
+				       meta->map->value_size, false, false);
+		if (!err && func_id == BPF_FUNC_map_lookup_elem)
+			meta->not_null = key_in_array(env, regno, meta->map);
+		return err;
 	case BPF64_ARG_PTR_TO_MEM:
 	case BPF64_ARG_PTR_TO_UNINIT_MEM:
 		if (!is_mem_ptr(reg))
@@ -247,9 +267,12 @@ static int set_ret(struct venv *env, const struct bpf64_func_proto *fn,
 			return -EINVAL;
 		}
 		mark_const(r0, 0);
-		r0->id = ++env->id_gen;
-		r0->type = PTR_TO_MAP_VALUE_OR_NULL;
+		r0->type = PTR_TO_MAP_VALUE;
 		r0->map = meta->map;
+		if (!meta->not_null) {
+			r0->id = ++env->id_gen;
+			r0->type = PTR_TO_MAP_VALUE_OR_NULL;
+		}
 		return 0;
 	case BPF64_RET_PTR_TO_ALLOC_MEM_OR_NULL:
 		/* Linux numbers the null check, then the reference */

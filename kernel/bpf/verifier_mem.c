@@ -284,6 +284,39 @@ static int stack_read(struct venv *env, u32 regno, s32 insn_off, u32 size,
 	return 0;
 }
 
+/*
+ * The key @regno points to if it is a constant on the stack: known zero
+ * bytes, or a spilled constant of the key's size, which becomes precise
+ * (Linux's get_constant_map_key).  -1 if not.
+ */
+s64 const_stack_key(struct venv *env, u32 regno, u32 key_size)
+{
+	const struct vreg *reg = &cur_regs(env)[regno];
+	struct vframe *f = stack_frame(env, reg);
+	struct vslot *s;
+	s64 off;
+	u32 i;
+
+	if (!env->bpf_capable || reg->type != PTR_TO_STACK ||
+	    !bpf64_scalar_is_const(&reg->var))
+		return -1;
+	off = reg->off + (s64)reg->var.var_off.value;
+	for (i = 0; i < key_size; i++)
+		if (slot_at(f, off + i)->kind[0] == SLOT_SPILL ||
+		    *byte_kind(f, off + i) != SLOT_ZERO)
+			break;
+	if (i == key_size)
+		return 0;
+	s = slot_at(f, off);
+	if (key_size != 8 || off % 8 || s->kind[0] != SLOT_SPILL ||
+	    s->spilled.type != SCALAR_VALUE ||
+	    !bpf64_scalar_is_const(&s->spilled.var) ||
+	    (s64)s->spilled.var.var_off.value < 0)
+		return -1;
+	mark_precise_slot(env, reg->frameno, off);
+	return s->spilled.var.var_off.value;
+}
+
 /* ---- regions with bounds: map values, records, packets ---- */
 
 static int region_msg(struct venv *env, u32 regno, const struct vreg *reg,

@@ -239,6 +239,16 @@ void mark_precise(struct venv *env, u32 regno)
 	backtrack(env, &bt, env->path_len - 1);
 }
 
+void mark_precise_slot(struct venv *env, u32 f, s64 off)
+{
+	struct bt bt = { };
+
+	if (!env->bpf_capable)
+		return;
+	bt.slots[f] = 1ULL << ((-off - 1) / 8);
+	backtrack(env, &bt, env->path_len - 1);
+}
+
 void propagate_precision(struct venv *env, const struct vstate *old)
 {
 	struct bt bt = { };

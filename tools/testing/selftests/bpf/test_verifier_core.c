@@ -195,7 +195,47 @@ static int verify(const struct bpf_insn *insns, u32 len,
 	BPF64_ALU64_IMM(BPF_ADD, BPF_REG_2, -8),			\
 	BPF64_LD_MAP_FD(BPF_REG_1, n)
 
+/* Two paths give r2 different constants, then meet at insn 5. */
+#define TWO_CONSTANTS							\
+	BPF64_CALL_HELPER(BPF_FUNC_get_prandom_u32),			\
+	BPF64_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 2),			\
+	BPF64_MOV64_IMM(BPF_REG_2, 1),					\
+	BPF64_JMP_A(1),							\
+	BPF64_MOV64_IMM(BPF_REG_2, 2)
+
 static const struct vtest tests[] = {
+	/* the second path stops at insn 5: r2 is imprecise there */
+	{ "precision: a number nothing relies on prunes", SYS, {
+		TWO_CONSTANTS,
+		BPF64_MOV64_IMM(BPF_REG_0, 0),
+		BPF64_EXIT_INSN() }, 0, "processed 8 insns" },
+	/* ... but not when r2 moves a pointer */
+	{ "precision: a pointer offset does not prune", SYS, {
+		TWO_CONSTANTS,
+		BPF64_MOV64_REG(BPF_REG_3, BPF_REG_10),
+		BPF64_ALU64_REG(BPF_ADD, BPF_REG_3, BPF_REG_2),
+		BPF64_ST_MEM(BPF_B, BPF_REG_3, -16, 0),
+		BPF64_MOV64_IMM(BPF_REG_0, 0),
+		BPF64_EXIT_INSN() }, 0, "processed 15 insns" },
+	/* ... nor when r2 decided a branch (after which it may: insn 6) */
+	{ "precision: a decided branch does not prune", SYS, {
+		TWO_CONSTANTS,
+		BPF64_JMP_IMM(BPF_JEQ, BPF_REG_2, 3, 1),
+		BPF64_MOV64_IMM(BPF_REG_0, 0),
+		BPF64_MOV64_IMM(BPF_REG_0, 0),
+		BPF64_EXIT_INSN() }, 0, "processed 11 insns" },
+	/* Linux 6.18: a constant key inside an array gives a value */
+	{ "array lookup with key 0 is never NULL", SYS, {
+		KEY_AND_MAP(M_ARRAY),
+		BPF64_CALL_HELPER(BPF_FUNC_map_lookup_elem),
+		BPF64_LDX_MEM(BPF_W, BPF_REG_0, BPF_REG_0, 0),
+		BPF64_EXIT_INSN() }, 0, NULL },
+	{ "hash lookup with key 0 may be NULL", SYS, {
+		KEY_AND_MAP(M_HASH),
+		BPF64_CALL_HELPER(BPF_FUNC_map_lookup_elem),
+		BPF64_LDX_MEM(BPF_W, BPF_REG_0, BPF_REG_0, 0),
+		BPF64_EXIT_INSN() }, -EACCES,
+		"invalid mem access 'map_value_or_null'" },
 	{ "return 0", SYS, {
 		BPF64_MOV64_IMM(BPF_REG_0, 0),
 		BPF64_EXIT_INSN() }, 0, "processed 2 insns" },
