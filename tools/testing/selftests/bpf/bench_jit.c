@@ -11,8 +11,9 @@
  *                 in a loop of as many runs and timed around it
  *   interpreter   bpf64 with its JIT off, for reference
  *
- * Each figure is the best of --samples samples; a sample is as many runs
- * as take about --sample-us.  Samples are short and many because Linux's
+ * Each figure is the best of --samples samples, taken in turns (a sample
+ * of each way, then the next); a sample is as many runs as take about
+ * --sample-us on bpf64's JIT (the interpreter does a tenth of them).  Samples are short and many because Linux's
  * test-run timer leaves out the time the task was preempted and ours
  * cannot: on a busy machine a long sample is rarely a clean one.  All four must return the same value, or the
  * table says so and the exit status is 1.  Also measured: the JIT's
@@ -186,23 +187,21 @@ static int load(const struct options *o, const struct bench *b,
 	return bpf64_object_program(*objp, 0)->fd;
 }
 
-/* The best ns per run of @samples BPF_PROG_TEST_RUNs of @repeat runs. */
+/* One BPF_PROG_TEST_RUN of @repeat runs: *ns becomes the best so far. */
 static int time_test_run(const struct bpf64_backend *be, int fd, __u32 repeat,
-			 int samples, double *ns, __u32 *r0)
+			 double *ns, __u32 *r0)
 {
 	struct bpf64_test_opts t = {
 		.data_in = packet, .data_size_in = PKT_LEN, .repeat = repeat,
 	};
-	int s, err;
+	int err;
 
-	for (s = 0; s < samples; s++) {
-		err = bpf64_prog_test_run(be, fd, &t);
-		if (err)
-			return err;
-		if (!s || t.duration < *ns)
-			*ns = t.duration;
-		*r0 = t.retval;
-	}
+	err = bpf64_prog_test_run(be, fd, &t);
+	if (err)
+		return err;
+	if (!*ns || t.duration < *ns)
+		*ns = t.duration;
+	*r0 = t.retval;
 	return 0;
 }
 
@@ -211,24 +210,20 @@ static int time_test_run(const struct bpf64_backend *be, int fd, __u32 repeat,
  * It is called through a pointer the compiler cannot see through, and
  * memory is clobbered between calls, so no call is hoisted or merged.
  */
-static void time_native(native_fn fn, __u32 repeat, int samples, double *ns,
-			__u32 *r0)
+static void time_native(native_fn fn, __u32 repeat, double *ns, __u32 *r0)
 {
 	native_fn volatile call = fn;
 	double t;
 	__u32 i;
-	int s;
 
-	for (s = 0; s < samples; s++) {
-		t = now_ns();
-		for (i = 0; i < repeat; i++) {
-			*r0 = call(packet, packet + PKT_LEN);
-			__asm__ volatile("" : : : "memory");
-		}
-		t = (now_ns() - t) / repeat;
-		if (!s || t < *ns)
-			*ns = t;
+	t = now_ns();
+	for (i = 0; i < repeat; i++) {
+		*r0 = call(packet, packet + PKT_LEN);
+		__asm__ volatile("" : : : "memory");
 	}
+	t = (now_ns() - t) / repeat;
+	if (!*ns || t < *ns)
+		*ns = t;
 }
 
 /* bpf64's image of @fd: instructions, code size, best compile time. */
@@ -277,58 +272,73 @@ static __u32 runs_for(double ns, int us)
 	return n < 10 ? 10 : n > 1000000 ? 1000000 : (__u32)n;
 }
 
+/*
+ * Samples go round the ways in turn, so that a slow moment of the machine
+ * spoils one sample of each rather than every sample of one.
+ */
+static int time_all(const struct options *o, const struct bench *b,
+		    const int fd[3], struct result *res)
+{
+	double calib = 0;
+	__u32 repeat;
+	int s, err;
+
+	err = time_test_run(&bpf64_backend_hosted, fd[0], 100, &calib,
+			    &res->jit_r0);
+	repeat = runs_for(calib, o->sample_us);
+	for (s = 0; s < o->samples && !err; s++) {
+		err = time_test_run(&bpf64_backend_hosted, fd[0], repeat,
+				    &res->jit_ns, &res->jit_r0);
+		time_native(b->native, repeat, &res->native_ns,
+			    &res->native_r0);
+		if (!err && fd[2] >= 0)
+			err = time_test_run(&bpf64_backend_linux, fd[2], repeat,
+					    &res->linux_ns, &res->linux_r0);
+		if (!err)
+			err = time_test_run(&bpf64_backend_hosted, fd[1],
+					    repeat / 10 + 1, &res->interp_ns,
+					    &res->interp_r0);
+	}
+	return err;
+}
+
+/* Load @b JITed and interpreted into bpf64 and into Linux; time them. */
 static int bench_one(const struct options *o, const struct bench *b,
 		     bool with_linux, struct result *res, char *log)
 {
-	struct bpf64_object *jit_obj = NULL, *int_obj = NULL, *lx_obj = NULL;
-	__u32 repeat;
-	int fd, err;
+	struct bpf64_object *obj[3] = { };
+	int fd[3] = { -1, -1, -1 }, err;
 
 	bpf64_jit_enable = 1;
-	fd = load(o, b, &bpf64_backend_hosted, &jit_obj, log, res);
-	err = fd < 0 ? fd : 0;
+	fd[0] = load(o, b, &bpf64_backend_hosted, &obj[0], log, res);
+	err = fd[0] < 0 ? fd[0] : 0;
 	if (!err) {
-		jit_facts(fd, res);
+		jit_facts(fd[0], res);
 		if (!res->jit_bytes) {
-			snprintf(res->why, sizeof(res->why), "bpf64 did not JIT %s",
-				 b->name);
+			snprintf(res->why, sizeof(res->why),
+				 "bpf64 did not JIT %s", b->name);
 			err = -EOPNOTSUPP;
 		}
 	}
-	/* calibrate on bpf64's JIT, then the same runs for every way */
-	if (!err)
-		err = time_test_run(&bpf64_backend_hosted, fd, 100, 1,
-				    &res->jit_ns, &res->jit_r0);
-	repeat = runs_for(res->jit_ns, o->sample_us);
-	if (!err)
-		err = time_test_run(&bpf64_backend_hosted, fd, repeat,
-				    o->samples, &res->jit_ns, &res->jit_r0);
-	if (!err)
-		time_native(b->native, repeat, o->samples, &res->native_ns,
-			    &res->native_r0);
 	if (!err) {
 		bpf64_jit_enable = 0;
-		fd = load(o, b, &bpf64_backend_hosted, &int_obj, log, res);
+		fd[1] = load(o, b, &bpf64_backend_hosted, &obj[1], log, res);
 		bpf64_jit_enable = 1;
-		err = fd < 0 ? fd : time_test_run(&bpf64_backend_hosted, fd,
-						  repeat / 10 + 1, o->samples,
-						  &res->interp_ns,
-						  &res->interp_r0);
+		err = fd[1] < 0 ? fd[1] : 0;
 	}
 	if (!err && with_linux) {
-		fd = load(o, b, &bpf64_backend_linux, &lx_obj, log, res);
-		err = fd < 0 ? fd : time_test_run(&bpf64_backend_linux, fd,
-						  repeat, o->samples,
-						  &res->linux_ns,
-						  &res->linux_r0);
+		fd[2] = load(o, b, &bpf64_backend_linux, &obj[2], log, res);
+		err = fd[2] < 0 ? fd[2] : 0;
 		if (!err)
-			res->linux_bytes = linux_code_size(fd);
+			res->linux_bytes = linux_code_size(fd[2]);
 	}
+	if (!err)
+		err = time_all(o, b, fd, res);
 	if (err && !res->why[0])
 		snprintf(res->why, sizeof(res->why), "%s", strerror(-err));
-	bpf64_object_close(jit_obj);
-	bpf64_object_close(int_obj);
-	bpf64_object_close(lx_obj);
+	bpf64_object_close(obj[0]);
+	bpf64_object_close(obj[1]);
+	bpf64_object_close(obj[2]);
 	return err;
 }
 
