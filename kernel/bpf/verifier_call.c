@@ -134,6 +134,13 @@ static int check_size_arg(struct venv *env, u32 regno, u8 type,
 		     regno);
 		return -EACCES;
 	}
+	if (meta->mem_write) {
+		int err = vpriv_var_size_write(env, meta->mem_regno, reg,
+					       zero_ok && !reg->var.umin);
+
+		if (err)
+			return err;
+	}
 	return check_helper_mem(env, meta->mem_regno, reg->var.umax,
 				meta->mem_write, zero_ok && !reg->var.umin);
 }
@@ -218,7 +225,7 @@ static int check_arg(struct venv *env, u32 regno, u8 type,
 		meta->alloc_size = reg->var.var_off.value;
 		return 0;
 	default:	/* BPF64_ARG_ANYTHING */
-		return 0;
+		return vpriv_leak(env, regno, "into helper function");
 	}
 }
 
@@ -284,7 +291,7 @@ int check_helper_call(struct venv *env, const struct bpf_insn *insn, u32 idx)
 	u32 i;
 	int err;
 
-	if (name)
+	if (name && vpriv_helper_ok(env, insn->imm))
 		fn = env->prog->ops->get_func_proto(insn->imm, env->prog);
 	if (!name || !fn) {
 		if (name)
@@ -307,6 +314,7 @@ int check_helper_call(struct venv *env, const struct bpf_insn *insn, u32 idx)
 	err = check_map_func(env, &meta, insn->imm);
 	if (err)
 		return err;
+	bpf64_aux_note_map(&env->aux[idx], meta.map);
 	if (insn->imm == BPF_FUNC_tail_call && env->cur->nr_refs) {
 		vlog(env, "tail_call would lead to reference leak\n");
 		return -EINVAL;
@@ -380,6 +388,8 @@ int check_exit(struct venv *env, u32 *insn_idx, bool *done)
 		return err;
 	if (!st->curframe) {
 		err = check_reference_leak(env);
+		if (!err)
+			err = vpriv_leak(env, BPF_REG_0, "as return value");
 		*done = !err;
 		return err;
 	}

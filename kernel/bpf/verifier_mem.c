@@ -67,16 +67,19 @@ static int stack_range(struct venv *env, u32 regno, const struct vreg *reg,
 {
 	const struct bpf64_scalar *v = &reg->var;
 	s64 off = (s64)reg->off + insn_off;
+	bool unseen;
 	char tn[48];
 
 	if (bpf64_scalar_is_const(v)) {
 		*minp = *maxp = off + (s64)v->var_off.value;
-		if (*minp < -BPF64_MAX_STACK || *maxp + size > 0 || size < 0) {
+		unseen = vpriv_stack_unseen(env, reg, *minp, acc & ACC_WRITE);
+		if (*minp < -BPF64_MAX_STACK || *maxp + size > 0 || size < 0 ||
+		    unseen) {
 			vlog(env, "invalid%s stack R%u off=%lld size=%d\n",
 			     acc_extra[acc & ACC_WRITE], regno,
 			     (long long)*minp, size);
-			return acc & ACC_HELPER ? stack_range_err(*minp) :
-			       -EACCES;
+			return acc & ACC_HELPER && !unseen ?
+			       stack_range_err(*minp) : -EACCES;
 		}
 		return 0;
 	}
@@ -87,11 +90,13 @@ static int stack_range(struct venv *env, u32 regno, const struct vreg *reg,
 	}
 	*minp = off + v->smin;
 	*maxp = off + v->smax;
-	if (*minp < -BPF64_MAX_STACK || *maxp + size > 0 || size < 0) {
+	unseen = vpriv_stack_unseen(env, reg, *minp, acc & ACC_WRITE);
+	if (*minp < -BPF64_MAX_STACK || *maxp + size > 0 || size < 0 ||
+	    unseen) {
 		tnum_strn(tn, sizeof(tn), v->var_off);
 		vlog(env, "invalid variable-offset%s stack R%u var_off=%s off=%d size=%d\n",
 		     acc_extra[acc & ACC_WRITE], regno, tn, (int)off, size);
-		return stack_range_err(*minp);
+		return unseen ? -EACCES : stack_range_err(*minp);
 	}
 	return 0;
 }
@@ -151,24 +156,28 @@ static int stack_init_check(struct venv *env, u32 regno,
 	s64 o;
 
 	for (o = min; o < max + size; o++) {
-		if (slot_at(f, o)->kind[0] == SLOT_SPILL ||
+		const struct vslot *s = slot_at(f, o);
+
+		/* unprivileged: no helper sees a spilled pointer's bits */
+		if (s->kind[0] == SLOT_SPILL ?
+		    !(helper && vpriv_is_leak(env, &s->spilled)) :
 		    *byte_kind(f, o) != SLOT_INVALID)
 			continue;
 		if (env->allow_uninit_stack) {
 			env->read_uninit_stack = true;
 			continue;
 		}
+		/* Linux 6.18 names no register for insns, no "indirect" */
 		if (min == max && !helper) {
 			vlog(env, "invalid read from stack off %lld+%lld size %u\n",
 			     (long long)min, (long long)(o - min), size);
 		} else if (min == max) {
-			vlog(env, "invalid indirect read from stack R%u off %lld+%lld size %u\n",
+			vlog(env, "invalid read from stack R%u off %lld+%lld size %u\n",
 			     regno, (long long)min, (long long)(o - min), size);
 		} else {
 			tnum_strn(tn, sizeof(tn), reg->var.var_off);
-			vlog(env, "invalid%s read from stack R%u var_off %s+%lld size %u\n",
-			     helper ? " indirect" : "", regno, tn,
-			     (long long)(o - min), size);
+			vlog(env, "invalid read from stack R%u var_off %s+%lld size %u\n",
+			     regno, tn, (long long)(o - min), size);
 		}
 		return -EACCES;
 	}
@@ -188,6 +197,11 @@ static int stack_write(struct venv *env, u32 regno, s32 insn_off, u32 size,
 	if (err)
 		return err;
 	note_depth(env, reg, off);
+	if (off == max) {
+		err = vpriv_stack_store(env, slot_at(f, off), off, size, val);
+		if (err)
+			return err;
+	}
 	if (val && reg_is_ptr(val) && size != 8) {
 		vlog(env, "invalid size of register spill\n");
 		return -EACCES;
@@ -200,7 +214,9 @@ static int stack_write(struct venv *env, u32 regno, s32 insn_off, u32 size,
 		stack_write_var(f, off, max, size);
 		return 0;
 	}
-	if (size == 8 && !(off % 8) && val) {
+	/* without CAP_BPF, Linux keeps no scalar spilled */
+	if (size == 8 && !(off % 8) && val &&
+	    (env->bpf_capable || val->type != SCALAR_VALUE)) {
 		struct vslot *s = slot_at(f, off);
 
 		memset(s->kind, SLOT_SPILL, sizeof(s->kind));
@@ -234,7 +250,12 @@ static int stack_read(struct venv *env, u32 regno, s32 insn_off, u32 size,
 	if (off == max && s->kind[0] == SLOT_SPILL && size == 8 && !(off % 8)) {
 		if (dst)
 			*dst = s->spilled;
-		return 0;
+		if (dst || !vpriv_is_leak(env, &s->spilled))
+			return 0;
+		/* an atomic would use a pointer as a number */
+		vlog(env, "leaking pointer from stack off %lld\n",
+		     (long long)off);
+		return -EACCES;
 	}
 	for (i = 0; off == max && i < size; i++)
 		zero &= slot_at(f, off + i)->kind[0] != SLOT_SPILL &&
@@ -355,7 +376,8 @@ static int ctx_access(struct venv *env, u32 regno, const struct vreg *reg,
 		return -EACCES;
 	}
 	if (!ops->is_valid_access ||
-	    !ops->is_valid_access(off, size, write, env->prog, &info)) {
+	    !ops->is_valid_access(off, size, write, env->prog, &info) ||
+	    (BPF_MODE(env->insns[idx].code) == BPF_MEMSX && info.reg_type)) {
 		vlog(env, "invalid bpf_context access off=%d size=%u\n", off,
 		     size);
 		return -EACCES;
@@ -452,6 +474,8 @@ static int mem_access(struct venv *env, u32 idx, u32 regno, s32 insn_off,
 		err = check_alignment(env, reg, insn_off, size,
 				      BPF_MODE(env->insns[idx].code) ==
 				      BPF_ATOMIC);
+	if (!err)
+		err = vpriv_store(env, idx, reg->type, write ? val : NULL);
 	if (err)
 		return err;
 	switch (reg->type) {
@@ -512,6 +536,10 @@ static int check_atomic(struct venv *env, const struct bpf_insn *insn,
 		err = check_reg_read(env, insn->dst_reg);
 	if (!err && insn->imm == BPF_CMPXCHG)
 		err = check_reg_read(env, BPF_REG_0);
+	if (!err && insn->imm == BPF_CMPXCHG)
+		err = vpriv_leak(env, BPF_REG_0, "into mem");
+	if (!err)
+		err = vpriv_leak(env, insn->src_reg, "into mem");
 	if (err)
 		return err;
 	if (ptr->type == PTR_TO_CTX || reg_is_pkt(ptr)) {

@@ -182,6 +182,29 @@ u64 bpf64_current_uid_gid(void);	/* gid << 32 | uid */
 void bpf64_current_comm(char *buf, u32 size);	/* NUL-terminated */
 
 /*
+ * Privilege, as Linux decides it for bpf(): does the calling task have
+ * @cap (CAP_SYS_ADMIN implies CAP_BPF and CAP_PERFMON, as Linux's
+ * bpf_capable() and perfmon_capable()), and may tasks without CAP_BPF use
+ * bpf() at all (sysctl kernel.unprivileged_bpf_disabled == 0).  The kernel
+ * home asks capable() and its module parameter unprivileged_bpf_disabled
+ * (2, Linux's default: no); the hosted home answers from one process-wide
+ * setting, privileged unless bpf64_set_privileged(false) said otherwise,
+ * since the hosted library is its user's own tool running its own
+ * programs, and lets unprivileged callers in.
+ */
+enum bpf64_cap {
+	BPF64_CAP_BPF,
+	BPF64_CAP_PERFMON,
+	BPF64_CAP_NET_ADMIN,
+	BPF64_CAP_SYS_ADMIN,
+};
+bool bpf64_capable(enum bpf64_cap cap);
+bool bpf64_unpriv_bpf_disabled(void);
+#ifndef __KERNEL__
+void bpf64_set_privileged(bool privileged);
+#endif
+
+/*
  * The caller's memory, as bpf() reaches it: 0 or -EFAULT.  The hosted home
  * shares one address space with its caller and refuses only addresses in
  * the first page; the kernel home uses copy_{from,to}_user.
