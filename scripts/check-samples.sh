@@ -9,8 +9,7 @@
 #
 # On bpf64 every run is done three times: as loading chooses (JITed where
 # the JIT takes the program), with --jit and with --no-jit (interpreted);
-# all three must give the same answers.  Where the JIT refuses a program
-# (LD_ABS, until the JIT has it), the --jit run is a SKIP that names why.
+# all three must give the same answers.
 #
 # The socket filter and the XDP program also run through the running
 # kernel's BPF_PROG_TEST_RUN (bpf64 run --linux) and must give the same
@@ -153,8 +152,8 @@ summary()
 
 # expect_run DESC EXPECTED OBJ ARGS...: bpf64 run OBJ ARGS; its summary,
 # with the maps that $maps names, must be EXPECTED.  ARGS may ask for the
-# JIT (--jit: the run must say it ran JITed; a refusal is a SKIP) or the
-# interpreter (--no-jit: the run must say so).
+# JIT (--jit: the run must say it ran JITed) or the interpreter (--no-jit:
+# the run must say so).
 expect_run()
 {
 	local desc=$1 expected=$2 obj=$3 jited=
@@ -162,12 +161,7 @@ expect_run()
 	shift 3
 	if ! timeout 20 "$bpf64" run "$obj" "$@" --dump-maps -j \
 	     > "$tmp/json" 2> "$tmp/err"; then
-		if [[ " $* " == *" --jit "* ]] &&
-		   grep -q 'cannot JIT' "$tmp/err"; then
-			tap_result ok "$desc # SKIP not yet: $(sed -n 's/.*cannot JIT: //p' "$tmp/err")"
-		else
-			tap_result not_ok "$desc: the run failed" "$tmp/err"
-		fi
+		tap_result not_ok "$desc: the run failed" "$tmp/err"
 		return
 	fi
 	[[ " $* " == *" --jit "* ]] && jited=true

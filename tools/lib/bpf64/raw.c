@@ -144,7 +144,10 @@ static int jit_raw(struct bpf64_prog *prog, void *mem, u32 mem_len,
 		   struct bpf64_raw_result *res, struct bpf64_log *log)
 {
 	struct bpf64_jit_image *img = NULL;
-	u64 args[5] = { (unsigned long)mem, mem_len };
+	struct bpf64_run run = {
+		.args = { (unsigned long)mem, mem_len },
+		.pkt = opts->pkt, .pkt_len = opts->pkt_len,
+	};
 	u8 *copy = NULL;
 	u64 r0;
 	int ret;
@@ -164,7 +167,7 @@ static int jit_raw(struct bpf64_prog *prog, void *mem, u32 mem_len,
 			 log);
 	if (ret)
 		goto out;
-	r0 = bpf64_jit_run(img, args);
+	r0 = bpf64_jit_run(img, &run);
 	res->jited = true;
 	if (r0 != res->r0 || (mem_len && memcmp(copy, mem, mem_len))) {
 		bpf64_log(log, "JIT and interpreter disagree: r0 0x%llx and 0x%llx%s",

@@ -9,8 +9,6 @@
  * bpf64 and JITed with constant blinding.  r0 and the whole context
  * afterwards must agree; the program's epilogue has stored r0 and r2-r9
  * into the context, so a register that went wrong anywhere shows up there.
- * While the JIT refuses to blind, that executor is reported as skipped
- * (with the JIT's reason) and the others still run.
  *
  *	test_difftest [--count N] [--seed S] [--len L] [--dump] [--shrink]
  *		      [--linux-bugs]
@@ -66,9 +64,6 @@ struct outcome {
 
 static char verifier_log[LOG_SIZE];
 static bool linux_ok;		/* bpf() works here */
-/* Blinding refused by the JIT: why (first refusal), and how often. */
-static char blind_refused[256];
-static __u32 nr_blind_refused;
 
 /* What the programs held, all told. */
 static struct {
@@ -323,33 +318,24 @@ static int run_bpf64(struct bpf64_prog *prog, enum bpf64_run_mode mode,
 /*
  * JIT @prog (with @flags) and run it on @out's context.  Linux's verifier
  * accepted the program, so the native code may run it unchecked.
- * Returns 0, 1 when the JIT refused blinding (not yet: noted, not an
- * error), or the JIT's error.
  */
 static int run_jit(const struct bpf64_prog *prog, __u32 flags,
 		   __u64 seed, struct outcome *out)
 {
 	const char *name = flags ? "blinded JIT" : "JIT";
 	struct bpf64_jit_image *img = NULL;
-	__u64 args[5] = { (__u64)(unsigned long)out->ctx };
+	struct bpf64_run run = { .args = { (__u64)(unsigned long)out->ctx } };
 	char buf[256] = "";
 	struct bpf64_log log = { .buf = buf, .size = sizeof(buf) };
 	int err;
 
 	err = bpf64_jit_compile(prog, flags, &log, &img);
-	if (err == -EOPNOTSUPP && flags) {
-		if (!nr_blind_refused++)
-			snprintf(blind_refused, sizeof(blind_refused), "%.*s",
-				 (int)strcspn(buf, "\n"),
-				 buf[0] ? buf : strerror(-err));
-		return 1;
-	}
 	if (err) {
 		say("seed %llu: %s compile failed (%d): %s", seed, name, err,
 		    buf);
 		return err;
 	}
-	out->r0 = bpf64_jit_run(img, args);
+	out->r0 = bpf64_jit_run(img, &run);
 	bpf64_jit_image_free(img);
 	return 0;
 }
@@ -420,7 +406,7 @@ static enum verdict run_all(const struct progen_prog *p, __u64 seed,
 	enum verdict v = AGREE;
 	char buf[256];
 	struct bpf64_log log = { .buf = buf, .size = sizeof(buf) };
-	int err, blind;
+	int err;
 
 	memset(&lx, 0, sizeof(lx));
 	memset(&ck, 0, sizeof(ck));
@@ -447,12 +433,8 @@ static enum verdict run_all(const struct progen_prog *p, __u64 seed,
 	}
 	if (run_bpf64(prog, BPF64_RUN_CHECKED, p, seed, &ck) ||
 	    run_bpf64(prog, BPF64_RUN_TRUSTED, p, seed, &tr) ||
-	    run_jit(prog, 0, seed, &jt)) {
-		v = ERROR;
-		goto out;
-	}
-	blind = run_jit(prog, BPF64_JIT_F_BLIND, seed, &bl);
-	if (blind < 0) {
+	    run_jit(prog, 0, seed, &jt) ||
+	    run_jit(prog, BPF64_JIT_F_BLIND, seed, &bl)) {
 		v = ERROR;
 		goto out;
 	}
@@ -461,14 +443,12 @@ static enum verdict run_all(const struct progen_prog *p, __u64 seed,
 	    (!same(p, seed, index, &lx, "linux", &ck, "checked", true) ||
 	     !same(p, seed, index, &lx, "linux", &tr, "trusted", true) ||
 	     !same(p, seed, index, &lx, "linux", &jt, "JIT", true) ||
-	     (!blind &&
-	      !same(p, seed, index, &lx, "linux", &bl, "blinded JIT", true))))
+	     !same(p, seed, index, &lx, "linux", &bl, "blinded JIT", true)))
 		v = MISMATCH;
 	if (v == AGREE &&
 	    (!same(p, seed, index, &ck, "checked", &tr, "trusted", false) ||
 	     !same(p, seed, index, &ck, "checked", &jt, "JIT", false) ||
-	     (!blind &&
-	      !same(p, seed, index, &ck, "checked", &bl, "blinded JIT", false))))
+	     !same(p, seed, index, &ck, "checked", &bl, "blinded JIT", false)))
 		v = MISMATCH;
 out:
 	bpf64_prog_free(prog);
@@ -710,15 +690,12 @@ int main(int argc, char **argv)
 			continue;
 		tu_result(!batch_bad, "difftest programs %u-%u (seeds %llu-%llu): %s",
 			  first, i, o.seed + first, o.seed + i,
-			  linux_ok ? "Linux, checked, trusted and JIT agree" :
-				     "checked, trusted and JIT agree");
+			  linux_ok ? "Linux, checked, trusted, JIT and blinded JIT agree" :
+				     "checked, trusted, JIT and blinded JIT agree");
 		first = i + 1;
 		batch_bad = 0;
 	}
 
-	if (nr_blind_refused)
-		tu_skip("difftest blinded JIT on %u programs # SKIP not yet: the JIT refuses blinding (%s)",
-			nr_blind_refused, blind_refused);
 	if (o.count >= BATCH) {
 		missing = check_coverage(&forms);
 		tu_result(!missing, "difftest generator covers %u of %u instruction forms",
