@@ -300,6 +300,7 @@ static int check_and_prepare(struct bpf64_prog *prog, u32 prog_flags,
 {
 	const struct bpf64_fixup_opts fixup_opts = {
 		.jit = bpf64_jit_enable,
+		.unpriv = !bpf64_capable(BPF64_CAP_BPF),
 		.rnd_hi32 = prog_flags & BPF_F_TEST_RND_HI32,
 	};
 	struct bpf64_insn_aux *aux = NULL;
@@ -347,6 +348,9 @@ int bpf64_sys_prog_load(union bpf_attr *attr)
 		return -EINVAL;
 	if (!attr->insn_cnt || attr->insn_cnt > BPF64_MAX_INSNS)
 		return -E2BIG;
+	err = bpf64_priv_prog_load(attr->prog_type, attr->insn_cnt);
+	if (err)
+		return err;
 	ops = bpf64_prog_type_ops(attr->prog_type);
 	if (!ops)
 		return -EINVAL;
