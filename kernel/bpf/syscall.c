@@ -7,6 +7,7 @@
  * permissions and copies keys and values between the caller and kernel
  * buffers, so that map and program code only ever sees kernel memory.
  */
+#include <linux/bpf64/jit.h>
 #include <linux/bpf64/syscall.h>
 #include <linux/bpf64/verifier.h>
 #include "objects.h"
@@ -596,7 +597,8 @@ static int prog_get_info(const union bpf_attr *attr, union bpf_attr *uattr,
 {
 	bool show_insns = bpf64_capable(BPF64_CAP_BPF);
 	struct bpf_prog_info info;
-	u32 len, n, i;
+	const u8 *code = NULL;
+	u32 len, n, i, code_len = 0;
 	int err = info_prepare(attr, &info, sizeof(info), &len);
 
 	if (err)
@@ -618,12 +620,20 @@ static int prog_get_info(const union bpf_attr *attr, union bpf_attr *uattr,
 		if (err)
 			return err;
 	}
+	if (prog->jit)
+		code = bpf64_jit_code(prog->jit, &code_len);
+	if (show_insns && code && len >= ATTR_INFO_END(jited_prog_insns) &&
+	    info.jited_prog_insns &&
+	    bpf64_copy_to_user(info.jited_prog_insns, code,
+			       min(info.jited_prog_len, code_len)))
+		return -EFAULT;
 	memset(&info, 0, sizeof(info));
 	info.type = prog->type;
 	info.id = prog->id;
 	memcpy(info.tag, prog->tag, sizeof(info.tag));
 	info.xlated_prog_len = show_insns ? prog->len * sizeof(struct bpf_insn) :
 					    0;
+	info.jited_prog_len = show_insns ? code_len : 0;
 	info.load_time = prog->load_time;
 	info.nr_map_ids = prog->nr_used_maps;
 	memcpy(info.name, prog->name, sizeof(info.name));
