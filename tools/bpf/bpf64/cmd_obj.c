@@ -381,14 +381,15 @@ static int check_runtime(const struct obj_args *a, struct bpf64_program *prog,
 	return !*jited && a->jit.mode == JIT_FORCE;
 }
 
-/* Linux's image of @fd, from BPF_OBJ_GET_INFO_BY_FD; malloc'ed. */
-static int linux_jited(int fd, __u8 **code, __u32 *len)
+/* The native code of @fd, from BPF_OBJ_GET_INFO_BY_FD; malloc'ed. */
+static int jited_code(const struct bpf64_backend *be, int fd, __u8 **code,
+		      __u32 *len)
 {
 	struct bpf_prog_info info = { };
 	__u32 info_len = sizeof(info);
 	int err;
 
-	err = bpf64_obj_get_info(&bpf64_backend_linux, fd, &info, &info_len);
+	err = bpf64_obj_get_info(be, fd, &info, &info_len);
 	if (err)
 		return err;
 	*len = info.jited_prog_len;
@@ -401,46 +402,32 @@ static int linux_jited(int fd, __u8 **code, __u32 *len)
 	info.jited_prog_len = *len;
 	info.jited_prog_insns = (unsigned long)*code;
 	info_len = sizeof(info);
-	err = bpf64_obj_get_info(&bpf64_backend_linux, fd, &info, &info_len);
+	err = bpf64_obj_get_info(be, fd, &info, &info_len);
 	if (err)
 		free(*code);
 	return err;
 }
 
-/* --jited: the native code of the loaded @prog. */
+/* --jited: the native code of the loaded @prog, as bpftool dumps it. */
 static int show_jited(const struct obj_args *a, struct bpf64_program *prog,
 		      const char *cmd)
 {
-	struct bpf64_prog *p;
 	__u8 *code = NULL;
 	__u32 len = 0;
 	int err;
 
-	if (a->be != &bpf64_backend_hosted) {
-		err = linux_jited(prog->fd, &code, &len);
-		if (err) {
-			fprintf(stderr, "bpf64 %s: %s: no native code from Linux: %s\n",
-				cmd, prog->name, err == -ENOENT ?
-				"not JITed (net.core.bpf_jit_enable=0?)" :
-				strerror(-err));
-			return 1;
-		}
-		err = print_native_code(code, len);
-		free(code);
-		return !!err;
+	err = jited_code(a->be, prog->fd, &code, &len);
+	if (err) {
+		fprintf(stderr, "bpf64 %s: %s: no native code: %s\n", cmd,
+			prog->name, err != -ENOENT ? strerror(-err) :
+			a->be == &bpf64_backend_hosted ?
+			"the program runs interpreted" :
+			"not JITed (net.core.bpf_jit_enable=0?)");
+		return 1;
 	}
-	p = bpf64_prog_from_fd(prog->fd);
-	if (!p || !p->jit) {
-		fprintf(stderr, "bpf64 %s: %s: no native code: the program runs interpreted\n",
-			cmd, prog->name);
-		err = 1;
-	} else {
-		code = (__u8 *)bpf64_jit_code(p->jit, &len);
-		err = !!print_native_code(code, len);
-	}
-	if (p)
-		bpf64_prog_put(p);
-	return err;
+	err = print_native_code(code, len);
+	free(code);
+	return !!err;
 }
 
 /* Before loading: bpf64's knobs as the options say. */
