@@ -695,7 +695,10 @@ static int emit_insn(struct jit_ctx *c, const struct bpf_insn *insn, u32 i)
 		emit_ldx(c, insn);
 		return 0;
 	case BPF_ST:
-		emit_st(c, insn);
+		if (BPF_MODE(insn->code) == BPF64_NOSPEC)
+			emitn(c, 0xe8ae0f, 3);			/* lfence */
+		else
+			emit_st(c, insn);
 		return 0;
 	case BPF_STX:
 		if (BPF_MODE(insn->code) == BPF_ATOMIC)

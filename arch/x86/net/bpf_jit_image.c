@@ -265,9 +265,11 @@ int bpf64_jit_compile(const struct bpf64_prog *prog, u32 flags,
  * The target of a tail call, as the interpreter's tail_call_target(): the
  * index must be below max_entries, at most BPF64_MAX_TAIL_CALL_CNT tail
  * calls happen in one run, the slot must hold a program, and that program
- * must have an image (one loaded while the JIT was off has none: the call
- * fails, see Documentation/bpf/jit.rst).  The program is held until the
- * run ends, so it cannot be freed while it runs.
+ * must have an image.  Loading keeps JITed and interpreted programs out of
+ * each other's PROG_ARRAYs (bpf64_prog_array_compatible), as Linux does;
+ * a program compiled outside BPF_PROG_LOAD may still meet one, and its
+ * call then fails.  The program is held until the run ends, so it cannot
+ * be freed while it runs.
  */
 const u8 *bpf64_jit_tail_target(struct jit_run *jr, struct bpf64_map *map,
 				u64 index)

@@ -15,6 +15,7 @@
 #define _LINUX_BPF64_JIT_H
 
 #include <linux/bpf64/platform.h>
+#include <linux/bpf64/insn.h>
 #include <linux/bpf64/log.h>
 #include <linux/bpf64/prog.h>
 
@@ -33,9 +34,6 @@ extern int bpf64_jit_harden;
  * immediate of the program appears in the image.
  */
 #define BPF64_JIT_F_BLIND	(1U << 0)
-
-/* The register blinding computes in (Linux's BPF_REG_AX): JIT-internal. */
-#define BPF64_REG_AX		MAX_BPF_REG
 
 /*
  * Compile @prog to native code.  Returns 0 with the image in *imgp, or

@@ -166,6 +166,19 @@ unsigned long bpf64_spin_lock(bpf64_spinlock_t *l);
 void bpf64_spin_unlock(bpf64_spinlock_t *l, unsigned long flags);
 #endif
 
+/*
+ * A speculation barrier (BPF64_NOSPEC): no later instruction runs, even
+ * speculatively, before the earlier ones are done.
+ */
+#ifdef __KERNEL__
+#include <asm/barrier.h>
+#define bpf64_barrier_nospec()	barrier_nospec()
+#elif defined(__x86_64__)
+#define bpf64_barrier_nospec()	__asm__ __volatile__("lfence" ::: "memory")
+#else
+#define bpf64_barrier_nospec()	__asm__ __volatile__("" ::: "memory")
+#endif
+
 /* Acquire/release for lock-free readers (map lookups). */
 #define bpf64_load_acquire(p)	__atomic_load_n((p), __ATOMIC_ACQUIRE)
 #define bpf64_store_release(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)

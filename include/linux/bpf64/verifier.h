@@ -13,6 +13,7 @@
 #ifndef _LINUX_BPF64_VERIFIER_H
 #define _LINUX_BPF64_VERIFIER_H
 
+#include <linux/bpf64/insn.h>
 #include <linux/bpf64/prog.h>
 
 /* The pointer type a memory instruction was verified with. */
@@ -85,13 +86,6 @@ int bpf64_priv_prog_load(u32 prog_type, u32 insn_cnt);
 int bpf64_priv_map_create(u32 map_type);
 int bpf64_priv_cmd(int cmd);
 
-/*
- * Registers and instructions only the verifier's rewrites produce, as
- * Linux's BPF_REG_AX and BPF_ST | BPF_NOSPEC: a scratch register r11 the
- * program cannot name, and a speculation barrier.
- */
-#define BPF64_REG_AX		MAX_BPF_REG
-#define BPF64_NOSPEC		0xc0	/* mode of BPF_ST */
 #define BPF64_SANITIZE_MAX	10	/* insns replacing one */
 
 struct bpf64_patch_set;

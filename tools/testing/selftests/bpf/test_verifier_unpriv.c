@@ -5,12 +5,10 @@
  * into Linux by uid 65534 without capabilities, and root reads back the
  * instructions Linux runs (BPF_OBJ_GET_INFO_BY_FD's xlated_prog_insns,
  * which the unprivileged loader itself may not see).  bpf64 verifies the
- * same program unprivileged and applies bpf64_sanitize(): the two must
+ * same program through BPF_PROG_LOAD without privileges: the two must
  * agree instruction for instruction (map references compare by kind and
  * offset), and both masked programs must still return what the program
- * computes: bpf64's runs in the interpreter with r9 (which these programs
- * leave alone) standing in for r11 and "ja +0" for the barrier, which the
- * interpreter does not have yet.
+ * computes, bpf64's interpreted and JITed.
  *
  * The programs use no helper and no context field, so that Linux rewrites
  * nothing else; their map value comes from a direct value address.
@@ -25,6 +23,7 @@
 #include <string.h>
 
 #include <linux/bpf64/disasm.h>
+#include <linux/bpf64/jit.h>
 #include <linux/bpf64/map.h>
 #include <linux/bpf64/patch.h>
 #include <linux/bpf64/prog.h>
@@ -245,124 +244,60 @@ static int linux_xlated(const struct stest *t, struct bpf_insn *out,
 }
 
 /*
- * Unreached instructions become "goto -1", in the same patch set as the
- * sanitation, as kernel/bpf/fixup.c traps them for unprivileged programs
- * (these programs have nothing else for fixup.c to rewrite).
- */
-static void trap_dead(struct bpf64_patch_set *set,
-		      const struct bpf64_insn_aux *aux)
-{
-	static const struct bpf_insn traps[2] = {
-		{ .code = BPF_JMP | BPF_JA, .off = -1 },
-		{ .code = BPF_JMP | BPF_JA, .off = -1 },
-	};
-
-	for (__u32 i = 0, w; i < set->len; i += w) {
-		w = bpf64_is_ldimm64(&set->insns[i]) ? 2 : 1;
-		if (!aux[i].seen)
-			bpf64_patch_replace(set, i, traps, w);
-	}
-}
-
-/* Run @insns as the interpreter can: r9 for AX, no barrier. */
-static int run_masked(const struct bpf_insn *insns, __u32 len, __u32 *ret)
-{
-	const struct bpf_insn nop = BPF64_JMP_A(0);
-	struct bpf64_raw_opts opts = { .mode = BPF64_RUN_TRUSTED };
-	struct bpf64_raw_result res = { };
-	struct bpf_insn *p = calloc(len, sizeof(*p));
-	u8 mem[64] = { };
-	char why[128];
-	int err;
-
-	if (!p)
-		return -ENOMEM;
-	for (__u32 i = 0; i < len; i++) {
-		p[i] = insns[i];
-		if (p[i].code == (BPF_ST | BPF64_NOSPEC))
-			p[i] = nop;
-		if (p[i].dst_reg == BPF64_REG_AX)
-			p[i].dst_reg = R9;
-		if (p[i].src_reg == BPF64_REG_AX)
-			p[i].src_reg = R9;
-		if (bpf64_is_ldimm64(&p[i]))
-			p[i].src_reg = 0;	/* the address is in */
-	}
-	err = bpf64_run_raw(p, len, mem, sizeof(mem), &opts, &res, why,
-			    sizeof(why));
-	free(p);
-	*ret = res.r0;
-	return err;
-}
-
-/*
- * bpf64: the program as BPF_PROG_LOAD hands it to the verifier (the map
- * value's address in the LD_IMM64), verified without privileges, then
- * sanitized, and run while its map exists.  The new length, or -errno.
+ * bpf64: the program loaded by BPF_PROG_LOAD without privileges, its
+ * instructions read back with them (as root reads Linux's), and run both
+ * interpreted and JITed: both must return @t->retval.  The number of
+ * instructions, or -errno.
  */
 static int bpf64_sanitized(const struct stest *t, struct bpf_insn **out,
 			   __u32 *retval)
 {
-	struct bpf64_log log = { .buf = log_buf, .size = sizeof(log_buf),
-				 .level = 1 };
-	__u32 len = prog_len(t), new_len = 0;
-	struct bpf64_insn_aux *aux = NULL;
-	struct bpf64_patch_set set;
-	struct bpf64_map *map;
-	struct bpf64_prog *prog;
-	int fd, err;
-	u64 addr;
-
-	fd = make_map(&bpf64_backend_hosted);
-	map = fd < 0 ? NULL : bpf64_map_get_by_fd(fd, &err);
-	if (!map)
-		return fd < 0 ? fd : err;
+	const struct bpf64_backend *be = &bpf64_backend_hosted;
+	struct bpf64_load_opts opts = {
+		.prog_type = BPF_PROG_TYPE_SOCKET_FILTER, .name = "unpriv",
+		.log_buf = log_buf, .log_size = sizeof(log_buf),
+		.log_level = 1,
+	};
+	unsigned char pkt[64] = { };
+	struct bpf64_test_opts run = {
+		.data_in = pkt, .data_size_in = sizeof(pkt), .repeat = 1,
+	};
 	struct bpf_insn insns[MAX_INSNS];
+	struct bpf_prog_info info = { };
+	__u32 len = prog_len(t), info_len = sizeof(info), jit_ret = 0;
+	int map, fd[2] = { -1, -1 }, err = 0, jit;
 
-	/* a raw program has no maps: the reference goes in after */
-	with_map(t, insns, len, 0);
-	for (__u32 i = 0; i < len; i++)
-		if (bpf64_is_ldimm64(&insns[i]))
-			insns[i].src_reg = 0;
-	err = map->ops->map_direct_value_addr(map, &addr, 0);
-	if (!err)
-		err = bpf64_prog_create(&prog, insns, len,
-					&bpf64_sk_filter_prog_ops, &log);
-	if (err)
-		goto out_map;
-	prog->type = BPF_PROG_TYPE_SOCKET_FILTER;
-	prog->used_maps = &map;
-	prog->nr_used_maps = 1;
-	for (__u32 i = 0; i < len; i++) {
-		u64 a = addr + (u32)t->insns[i + 1].imm;
-
-		if (!bpf64_is_ldimm64(&t->insns[i]) || !t->insns[i].src_reg)
-			continue;
-		prog->insns[i].src_reg = t->insns[i].src_reg;
-		prog->insns[i].imm = (u32)a;
-		prog->insns[i + 1].imm = a >> 32;
-	}
-	bpf64_set_privileged(false);
-	err = bpf64_verify_aux(prog, &log, &aux);
-	bpf64_set_privileged(true);
-	if (!err) {
-		bpf64_patch_init(&set, prog->insns, prog->len, &log);
-		trap_dead(&set, aux);
-		err = bpf64_sanitize(&set, aux);
+	*out = bpf64_zalloc_array(MAX_XLATED, sizeof(**out));
+	map = make_map(be);
+	if (!*out || map < 0)
+		return map < 0 ? map : -ENOMEM;
+	with_map(t, insns, len, map);
+	for (jit = 0; jit < 2 && !err; jit++) {
+		bpf64_jit_enable = jit;
+		bpf64_set_privileged(false);
+		fd[jit] = bpf64_prog_load(be, insns, len, &opts);
+		bpf64_set_privileged(true);
+		err = fd[jit] < 0 ? fd[jit] : 0;
 		if (!err)
-			err = bpf64_patch_apply(&set, out, &new_len);
-		bpf64_patch_release(&set);
+			err = bpf64_prog_test_run(be, fd[jit], &run);
+		*(jit ? &jit_ret : retval) = run.retval;
 	}
-	if (!err)
-		err = run_masked(*out, new_len, retval);
-	bpf64_free(aux);
-	prog->used_maps = NULL;
-	prog->nr_used_maps = 0;
-	bpf64_prog_free(prog);
-out_map:
-	bpf64_map_put(map);
-	bpf64_backend_hosted.close(fd);
-	return err ? err : (int)new_len;
+	bpf64_jit_enable = 1;
+	if (!err && jit_ret != *retval) {
+		tu_diag("%s: interpreted %u, JITed %u", t->name, *retval,
+			jit_ret);
+		err = -EINVAL;
+	}
+	if (!err) {
+		info.xlated_prog_len = MAX_XLATED * sizeof(**out);
+		info.xlated_prog_insns = (__u64)(unsigned long)*out;
+		err = bpf64_obj_get_info(be, fd[0], &info, &info_len);
+	}
+	for (jit = 0; jit < 2; jit++)
+		if (fd[jit] >= 0)
+			be->close(fd[jit]);
+	be->close(map);
+	return err ? err : (int)(info.xlated_prog_len / sizeof(**out));
 }
 
 /* Equal, but for the address or id an LD_IMM64 of a map carries. */
