@@ -17,6 +17,7 @@
 #include "verifier.h"
 
 #define PROCESSED_LIMIT		1000000
+#define UNLISTED_EVERY		256	/* insns, see add_unlisted() */
 
 /*
  * Tests only: prune nothing (loops are still detected), so that a test
@@ -388,19 +389,23 @@ int vpush_branch(struct venv *env, u32 insn, struct vstate **out)
 }
 
 /* A path ended: the checkpoints it came through may now be complete. */
-static void path_done(struct vstate *st)
+static void path_done(struct venv *env, struct vstate *st)
 {
-	struct vstate *p = st->parent;
+	struct vstate *p = st->parent, *up;
 
-	while (p && p->branches && !--p->branches)
-		p = p->parent;
+	while (p && p->branches && !--p->branches) {
+		up = p->parent;
+		if (p->unlisted)
+			free_state(env, p);	/* nothing refers to it now */
+		p = up;
+	}
 }
 
 static bool pop_stack(struct venv *env, u32 *insn)
 {
 	struct vstack_elem *e = env->stack;
 
-	path_done(env->cur);
+	path_done(env, env->cur);
 	free_state(env, env->cur);
 	env->cur = NULL;
 	if (!e)
@@ -423,12 +428,48 @@ static bool drop_state(const struct vstate_list *l)
 	return !l->st->branches && l->miss > l->hit * 3 + 3;
 }
 
+/* The current state becomes the parent of what follows. */
+static void checkpoint(struct venv *env, struct vstate *st, u32 idx)
+{
+	struct vstate *cur = env->cur;
+	u32 f;
+
+	st->branches = 1;
+	st->insn_idx = idx;
+	st->path_len = env->path_len;
+	/* st keeps the writes since its parent; cur starts counting anew */
+	for (f = 0; f <= cur->curframe; f++) {
+		st->frame[f]->read = 0;
+		cur->frame[f]->written = 0;
+	}
+	cur->parent = st;
+}
+
+/*
+ * Past MAX_STATES_PER_INSN a long loop stores nothing, and precision
+ * marking would walk back through all of it: a state that prunes nothing
+ * every UNLISTED_EVERY insns bounds the walks.  Freed when its paths end.
+ */
+static int add_unlisted(struct venv *env, u32 idx)
+{
+	struct vstate *st, *p = env->cur->parent;
+
+	if (p && env->path_len - p->path_len < UNLISTED_EVERY)
+		return 0;
+	st = copy_state(env, env->cur);
+	if (!st)
+		return -ENOMEM;
+	st->unlisted = true;
+	checkpoint(env, st, idx);
+	return 0;
+}
+
 /* 1: the current path is covered by an explored state; 0: go on. */
 static int is_state_visited(struct venv *env, u32 idx)
 {
 	struct vstate_list **pl, *l, *n;
 	struct vstate *cur = env->cur, *st;
-	u32 count = 0, f;
+	u32 count = 0;
 
 	for (pl = &env->explored[idx]; (l = *pl);) {
 		st = l->st;
@@ -458,7 +499,7 @@ static int is_state_visited(struct venv *env, u32 idx)
 		count++;
 	}
 	if (count >= MAX_STATES_PER_INSN)
-		return 0;
+		return add_unlisted(env, idx);
 	st = copy_state(env, cur);
 	n = bpf64_zalloc(sizeof(*n));
 	if (!st || !n) {
@@ -466,15 +507,7 @@ static int is_state_visited(struct venv *env, u32 idx)
 		bpf64_free(n);
 		return -ENOMEM;
 	}
-	st->branches = 1;
-	st->insn_idx = idx;
-	st->path_len = env->path_len;
-	/* st keeps the writes since its parent; cur starts counting anew */
-	for (f = 0; f <= cur->curframe; f++) {
-		st->frame[f]->read = 0;
-		cur->frame[f]->written = 0;
-	}
-	cur->parent = st;
+	checkpoint(env, st, idx);
 	n->st = st;
 	n->next = env->explored[idx];
 	env->explored[idx] = n;
@@ -939,6 +972,11 @@ static void free_env(struct venv *env)
 	struct vframe *f;
 	u32 i;
 
+	/* an error leaves paths: their unlisted checkpoints go with them */
+	if (env->cur)
+		path_done(env, env->cur);
+	for (e = env->stack; e; e = e->next)
+		path_done(env, e->st);
 	while ((e = env->stack)) {
 		env->stack = e->next;
 		free_state(env, e->st);

@@ -13,7 +13,7 @@
  *  - progen-N: progen's random programs (SYSCALL, sleepable) with bodies
  *    of about N instructions;
  *  - clang: every program of the clang-compiled objects in build/progs
- *    (or $BPF64_PROGS).
+ *    (or $BPF64_PROGS), clang-bench: those of bench_jit, in progs/bench.
  * A program counts only if both verifiers accept it; the others are
  * counted apart.  Each time is the best of --samples loads.  -v prints
  * each program's figures, --log the level 2 logs of programs whose name
@@ -408,9 +408,8 @@ static void bench_object(struct group *g, const char *path)
 			bpf64_object_close(obj[k]);
 }
 
-static void bench_objects(struct group *g)
+static void bench_objects(struct group *g, const char *dir)
 {
-	const char *dir = getenv("BPF64_PROGS") ?: "build/progs";
 	struct dirent *e;
 	char path[512];
 	DIR *d = opendir(dir);
@@ -447,10 +446,13 @@ static void print_group(const struct group *g)
 int main(int argc, char **argv)
 {
 	static const __u32 sizes[] = { 32, 96, 512 };
-	struct group groups[2 + ARRAY_SIZE(sizes)] = {
+	const char *progs = getenv("BPF64_PROGS") ?: "build/progs";
+	struct group groups[3 + ARRAY_SIZE(sizes)] = {
 		{ .name = "corpus" },
 		{ .name = "clang" },
+		{ .name = "clang-bench" },
 	};
+	char dir[512];
 	char why[128];
 	size_t i;
 
@@ -474,14 +476,17 @@ int main(int argc, char **argv)
 	if (!only || !strcmp(only, "corpus"))
 		bench_corpus(&groups[0]);
 	if (!only || !strcmp(only, "clang"))
-		bench_objects(&groups[1]);
+		bench_objects(&groups[1], progs);
+	snprintf(dir, sizeof(dir), "%s/bench", progs);
+	if (!only || !strcmp(only, "clang-bench"))
+		bench_objects(&groups[2], dir);
 	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		static char names[ARRAY_SIZE(sizes)][16];
 
 		snprintf(names[i], sizeof(names[i]), "progen-%u", sizes[i]);
-		groups[2 + i].name = names[i];
+		groups[3 + i].name = names[i];
 		if (!only || !strcmp(only, names[i]))
-			bench_progen(&groups[2 + i], sizes[i]);
+			bench_progen(&groups[3 + i], sizes[i]);
 	}
 	printf("# processed insns and load time (ms, best of %u), programs both accept\n",
 	       samples);
