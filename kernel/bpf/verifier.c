@@ -849,6 +849,8 @@ static int run_verifier(struct venv *env)
 
 	err = check_subprogs(env);
 	if (!err)
+		err = check_subprog_exits(env);
+	if (!err)
 		err = check_cfg(env);
 	if (!err)
 		err = compute_liveness(env);

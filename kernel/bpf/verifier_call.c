@@ -138,6 +138,10 @@ static int check_size_arg(struct venv *env, u32 regno, u8 type,
 				meta->mem_write, zero_ok && !reg->var.umin);
 }
 
+/* What Linux lists for an argument that points to memory. */
+static const char mem_types[] =
+	"fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_";
+
 static bool is_mem_ptr(const struct vreg *reg)
 {
 	return reg->type == PTR_TO_STACK || reg->type == PTR_TO_MAP_VALUE ||
@@ -163,11 +167,14 @@ static int check_arg(struct venv *env, u32 regno, u8 type,
 		return 0;
 	case BPF64_ARG_PTR_TO_MAP_KEY:
 	case BPF64_ARG_PTR_TO_MAP_VALUE:
-		if (!is_mem_ptr(reg) || reg->type == PTR_TO_MEM)
-			return type_mismatch(env, regno,
-					     "fp, pkt, pkt_meta, map_key, map_value");
-		if (!meta->map)
+		if (!is_mem_ptr(reg))
+			return type_mismatch(env, regno, mem_types);
+		if (!meta->map) {
+			vlog(env, "invalid map_ptr to access map->%s\n",
+			     type == BPF64_ARG_PTR_TO_MAP_KEY ? "key" :
+			     "value");
 			return -EACCES;
+		}
 		return check_helper_mem(env, regno,
 					type == BPF64_ARG_PTR_TO_MAP_KEY ?
 					meta->map->key_size :
@@ -175,8 +182,7 @@ static int check_arg(struct venv *env, u32 regno, u8 type,
 	case BPF64_ARG_PTR_TO_MEM:
 	case BPF64_ARG_PTR_TO_UNINIT_MEM:
 		if (!is_mem_ptr(reg))
-			return type_mismatch(env, regno,
-					     "fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_");
+			return type_mismatch(env, regno, mem_types);
 		meta->mem_regno = regno;
 		meta->mem_write = type == BPF64_ARG_PTR_TO_UNINIT_MEM;
 		return 0;
@@ -326,6 +332,41 @@ int check_helper_call(struct venv *env, const struct bpf_insn *insn, u32 idx)
 }
 
 /* ---- bpf-to-bpf calls ---- */
+
+static bool is_ld_abs(const struct bpf_insn *insn)
+{
+	return BPF_CLASS(insn->code) == BPF_LD &&
+	       (BPF_MODE(insn->code) == BPF_ABS ||
+		BPF_MODE(insn->code) == BPF_IND);
+}
+
+static bool is_tail_call(const struct bpf_insn *insn)
+{
+	return insn->code == (BPF_JMP | BPF_CALL) && !insn->src_reg &&
+	       insn->imm == BPF_FUNC_tail_call;
+}
+
+/*
+ * Linux's check_abnormal_return: without BTF (bpf64 has none) a
+ * subprogram other than the main one may not use LD_ABS nor tail calls,
+ * which leave the program from inside it.  Checked before the walk.
+ */
+int check_subprog_exits(struct venv *env)
+{
+	u32 i = env->nr_subprogs > 1 ? env->subprog[1].start : env->len;
+
+	for (; i < env->len; i++) {
+		if (is_ld_abs(&env->insns[i])) {
+			vlog(env, "LD_ABS is not allowed in subprogs without BTF\n");
+			return -EINVAL;
+		}
+		if (is_tail_call(&env->insns[i])) {
+			vlog(env, "tail_call is not allowed in subprogs without BTF\n");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
 
 int check_local_call(struct venv *env, const struct bpf_insn *insn,
 		     u32 *insn_idx)

@@ -14,19 +14,25 @@ enum { ACC_READ = 0, ACC_WRITE = 1, ACC_HELPER = 2 };
 
 static const u8 atomic_ok_sizes = (1 << (BPF_W >> 3)) | (1 << (BPF_DW >> 3));
 
-/* An unknown number of @size bytes, zero-extended. */
-static void mark_unknown_size(struct vreg *reg, u32 size)
+/* A number loaded as @size bytes: its low bytes, zero-extended. */
+static void truncate_to(struct vreg *reg, u32 size)
 {
 	struct bpf64_scalar mask;
 	struct bpf_insn and = { .code = BPF_ALU64 | BPF_K | BPF_AND };
 
-	mark_unknown(reg);
 	if (size == 4) {
 		bpf64_scalar_zext32(&reg->var);
 	} else if (size < 4) {
 		bpf64_scalar_const(&mask, (1ULL << (size * 8)) - 1);
 		bpf64_scalar_alu(&reg->var, &mask, &and);
 	}
+}
+
+/* An unknown number of @size bytes, zero-extended. */
+static void mark_unknown_size(struct vreg *reg, u32 size)
+{
+	mark_unknown(reg);
+	truncate_to(reg, size);
 }
 
 /* ---- the stack ---- */
@@ -236,6 +242,19 @@ static int stack_read(struct venv *env, u32 regno, s32 insn_off, u32 size,
 			*dst = s->spilled;
 		return 0;
 	}
+	if (off == max && s->kind[0] == SLOT_SPILL && reg_is_ptr(&s->spilled)) {
+		vlog(env, "invalid size of register fill\n");
+		return -EACCES;
+	}
+	/* the low bytes of a spilled number: it, truncated (Linux too) */
+	if (off == max && s->kind[0] == SLOT_SPILL && !(off % 8)) {
+		if (dst) {
+			*dst = s->spilled;
+			dst->id = 0;
+			truncate_to(dst, size);
+		}
+		return 0;
+	}
 	for (i = 0; off == max && i < size; i++)
 		zero &= slot_at(f, off + i)->kind[0] != SLOT_SPILL &&
 			*byte_kind(f, off + i) == SLOT_ZERO;
@@ -381,6 +400,34 @@ static int ctx_access(struct venv *env, u32 regno, const struct vreg *reg,
 	return 0;
 }
 
+/*
+ * Root may read the map object (Linux: struct bpf_map through BTF).  Here
+ * it is struct bpf64_map, and every field reads as a number: Linux's
+ * pointer fields (ops, inner_map_meta) give typed BTF pointers that
+ * bpf64 has no types for.
+ */
+static int map_ptr_access(struct venv *env, u32 regno, s32 off, u32 size,
+			  bool write, struct vreg *dst)
+{
+	if (off < 0) {
+		vlog(env, "R%u is struct bpf_map invalid negative access: off=%d\n",
+		     regno, off);
+		return -EACCES;
+	}
+	if (write) {
+		vlog(env, "only read from struct bpf_map is supported\n");
+		return -EACCES;
+	}
+	if ((u32)off + size > sizeof(struct bpf64_map)) {
+		vlog(env, "access beyond struct bpf_map at off %u size %u\n",
+		     off, size);
+		return -EACCES;
+	}
+	if (dst)
+		mark_unknown_size(dst, size);
+	return 0;
+}
+
 static u8 mem_kind_of(u8 type)
 {
 	switch (type) {
@@ -411,7 +458,11 @@ static int check_alignment(struct venv *env, const struct vreg *reg,
 	t = tnum_add(reg->var.var_off, tnum_const((s64)reg->off + insn_off));
 	if (tnum_is_aligned(t, size))
 		return 0;
-	tnum_strn(tn, sizeof(tn), reg->var.var_off);
+	/* Linux 6.18 prints a constant variable part as its number */
+	if (tnum_is_const(reg->var.var_off))
+		snprintf(tn, sizeof(tn), "%lld", (long long)reg->var.var_off.value);
+	else
+		tnum_strn(tn, sizeof(tn), reg->var.var_off);
 	vlog(env, "misaligned %saccess off %s+%d+%d size %u\n",
 	     reg->type == PTR_TO_STACK ? "stack " :
 	     reg->type == PTR_TO_CTX ? "context " :
@@ -484,6 +535,8 @@ static int mem_access(struct venv *env, u32 idx, u32 regno, s32 insn_off,
 	case PTR_TO_MEM:
 		mem = reg->range;
 		break;
+	case CONST_PTR_TO_MAP:
+		return map_ptr_access(env, regno, insn_off, size, write, dst);
 	default:
 		vlog(env, "R%u invalid mem access '%s'\n", regno,
 		     vreg_type_str(reg->type));
@@ -582,6 +635,10 @@ static int stack_helper(struct venv *env, u32 regno, const struct vreg *reg,
 	s64 off, max;
 	int err;
 
+	if (!size) {
+		vlog(env, "invalid zero-sized read\n");
+		return -EACCES;
+	}
 	err = stack_range(env, regno, reg, 0, size,
 			  ACC_HELPER | (write ? ACC_WRITE : ACC_READ), &off,
 			  &max);

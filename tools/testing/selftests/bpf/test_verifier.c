@@ -7,9 +7,9 @@
  * its results define the table; bpf64 runs the same table once its
  * verifier exists.
  *
- *	test_verifier [-v] [-b linux|bpf64] [name-substring]
+ *	test_verifier [-v|-l] [-b linux|bpf64] [name-substring]
  *
- * -v prints the end of the log of each failing case.
+ * -v prints the end of the log of each failing case, -l of every case.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -44,7 +44,7 @@ static const struct vcase cases[] = {
 
 static char *log_buf;
 static struct bpf_insn *fill_buf;
-static bool verbose;
+static bool verbose, log_all;
 
 /*
  * A case's length: the explicit one, or up to its last non-zero slot
@@ -225,6 +225,8 @@ static void run_case(const struct bpf64_backend *be, const struct vcase *c)
 		if (verbose)
 			print_log_tail();
 	}
+	if (log_all)
+		print_log_tail();
 	if (fd >= 0)
 		be->close(fd);
 	close_maps(be, fds);
@@ -245,6 +247,8 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-v"))
 			verbose = true;
+		else if (!strcmp(argv[i], "-l"))
+			log_all = true;
 		else if (!strcmp(argv[i], "-b") && i + 1 < argc)
 			only = argv[++i];
 		else
