@@ -198,6 +198,26 @@ VMAPRO("hash value read past its 8 bytes", VMAP_HASH8, REJECT, EACCES,
 	.result = REJECT, .err = EACCES, .msg = "write into map forbidden",
 },
 {
+	.name = "map value: a map pointer written",
+	.insns = {
+		VMAP_LD(R1, 0),
+		BPF64_ST_MEM(BPF_DW, R1, 0, 0),
+		VRET(0),
+	},
+	.maps = { VMAP_ARRAY(16, 1) },
+	.result = REJECT, .err = EACCES, .msg = "only read from",
+},
+{
+	.name = "map value: a map pointer read below it",
+	.insns = {
+		VMAP_LD(R1, 0),
+		BPF64_LDX_MEM(BPF_DW, R0, R1, -8),
+		BPF64_EXIT_INSN(),
+	},
+	.maps = { VMAP_ARRAY(16, 1) },
+	.result = REJECT, .err = EACCES, .msg = "invalid negative access: off=-8",
+},
+{
 	.name = "map value: a map pointer read at 0",
 	.insns = {
 		VMAP_LD(R1, 0),
