@@ -215,8 +215,9 @@ int check_alu(struct venv *env, const struct bpf_insn *insn)
 		return 0;
 	}
 	if (dst->type != SCALAR_VALUE && src.type != SCALAR_VALUE) {
-		if (op == BPF_SUB && BPF_CLASS(insn->code) == BPF_ALU64) {
-			mark_unknown(dst);	/* ptr - ptr: a number */
+		if (op == BPF_SUB) {
+			/* ptr - ptr: a number, of any width (Linux too) */
+			mark_unknown(dst);
 			return 0;
 		}
 		vlog(env, "R%d pointer %s pointer prohibited\n", insn->dst_reg,

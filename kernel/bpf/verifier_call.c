@@ -148,6 +148,34 @@ static bool is_mem_ptr(const struct vreg *reg)
 	       reg_is_pkt(reg) || reg->type == PTR_TO_MEM;
 }
 
+/*
+ * Linux's ARG_PTR_TO_MEM | PTR_MAYBE_NULL among the helpers bpf64 has:
+ * NULL passes the type check (with a size of zero only, which the size
+ * argument's check sees).
+ */
+static bool arg_may_be_null(u32 func_id, u32 regno)
+{
+	static const struct {
+		u32 func_id;
+		u32 regno;
+	} args[] = {
+		{ BPF_FUNC_csum_diff, BPF_REG_1 },
+		{ BPF_FUNC_csum_diff, BPF_REG_3 },
+	};
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(args); i++)
+		if (args[i].func_id == func_id && args[i].regno == regno)
+			return true;
+	return false;
+}
+
+static bool is_null(const struct vreg *reg)
+{
+	return reg->type == SCALAR_VALUE && bpf64_scalar_is_const(&reg->var) &&
+	       !reg->var.var_off.value;
+}
+
 static int check_arg(struct venv *env, u32 regno, u8 type,
 		     struct call_meta *meta, u32 func_id)
 {
@@ -181,7 +209,8 @@ static int check_arg(struct venv *env, u32 regno, u8 type,
 					meta->map->value_size, false, false);
 	case BPF64_ARG_PTR_TO_MEM:
 	case BPF64_ARG_PTR_TO_UNINIT_MEM:
-		if (!is_mem_ptr(reg))
+		if (!is_mem_ptr(reg) && !(arg_may_be_null(func_id, regno) &&
+					  is_null(reg)))
 			return type_mismatch(env, regno, mem_types);
 		meta->mem_regno = regno;
 		meta->mem_write = type == BPF64_ARG_PTR_TO_UNINIT_MEM;
