@@ -181,6 +181,41 @@ static int stack_init_check(struct venv *env, u32 regno,
 	return 0;
 }
 
+/* Bytes of the slot, from its start, that hold a spilled register. */
+static u32 spill_size(const struct vslot *s)
+{
+	u32 n = 0;
+
+	while (n < 8 && s->kind[n] == SLOT_SPILL)
+		n++;
+	return n;
+}
+
+/*
+ * A register stored at the start of a slot (a pointer: all 8 bytes).  As
+ * Linux, a number keeps its state when stored in fewer bytes too: a load
+ * of at most that many bytes from there gets it back, truncated.  The
+ * slot's other bytes hold something.
+ */
+static void spill(struct vframe *f, s64 off, u32 size, const struct vreg *val)
+{
+	struct vslot *s = slot_at(f, off);
+	u32 i;
+
+	if (s->kind[0] == SLOT_SPILL)
+		stack_mark(f, off, 8, SLOT_MISC);
+	for (i = 0; i < 8; i++) {
+		if (i < size)
+			s->kind[i] = SLOT_SPILL;
+		else if (s->kind[i] == SLOT_INVALID)
+			s->kind[i] = SLOT_MISC;
+	}
+	s->spilled = *val;
+	/* a number wider than the store no longer follows its copies */
+	if (size < 8 && val->var.umax >> (size * 8))
+		s->spilled.id = 0;
+}
+
 static int stack_write(struct venv *env, u32 regno, s32 insn_off, u32 size,
 		       const struct vreg *val)
 {
@@ -206,11 +241,8 @@ static int stack_write(struct venv *env, u32 regno, s32 insn_off, u32 size,
 		stack_write_var(f, off, max, size);
 		return 0;
 	}
-	if (size == 8 && !(off % 8) && val) {
-		struct vslot *s = slot_at(f, off);
-
-		memset(s->kind, SLOT_SPILL, sizeof(s->kind));
-		s->spilled = *val;
+	if (!(off % 8) && val && (size == 8 || val->type == SCALAR_VALUE)) {
+		spill(f, off, size, val);
 		return 0;
 	}
 	stack_mark(f, off, size, val && val->type == SCALAR_VALUE &&
@@ -219,15 +251,28 @@ static int stack_write(struct venv *env, u32 regno, s32 insn_off, u32 size,
 	return 0;
 }
 
+/* As Linux: bytes all known zero, or all of a spilled zero. */
+static bool reads_zero(struct vframe *f, s64 off, u32 size)
+{
+	const struct vreg *sp = &slot_at(f, off)->spilled;
+	u32 i, zeros = 0, spilled = 0;
+
+	for (i = 0; i < size; i++) {
+		zeros += *byte_kind(f, off + i) == SLOT_ZERO;
+		spilled += *byte_kind(f, off + i) == SLOT_SPILL;
+	}
+	return zeros == size ||
+	       (spilled == size && sp->type == SCALAR_VALUE &&
+		bpf64_scalar_is_const(&sp->var) && !sp->var.var_off.value);
+}
+
 static int stack_read(struct venv *env, u32 regno, s32 insn_off, u32 size,
 		      struct vreg *dst)
 {
 	struct vreg *reg = &cur_regs(env)[regno];
 	struct vframe *f = stack_frame(env, reg);
 	struct vslot *s;
-	bool zero = true;
 	s64 off, max;
-	u32 i;
 	int err;
 
 	err = stack_range(env, regno, reg, insn_off, size, ACC_READ, &off,
@@ -237,7 +282,7 @@ static int stack_read(struct venv *env, u32 regno, s32 insn_off, u32 size,
 	if (err)
 		return err;
 	s = slot_at(f, off);
-	if (off == max && s->kind[0] == SLOT_SPILL && size == 8 && !(off % 8)) {
+	if (off == max && spill_size(s) == 8 && size == 8 && !(off % 8)) {
 		if (dst)
 			*dst = s->spilled;
 		return 0;
@@ -247,7 +292,7 @@ static int stack_read(struct venv *env, u32 regno, s32 insn_off, u32 size,
 		return -EACCES;
 	}
 	/* the low bytes of a spilled number: it, truncated (Linux too) */
-	if (off == max && s->kind[0] == SLOT_SPILL && !(off % 8)) {
+	if (off == max && size <= spill_size(s) && !(off % 8)) {
 		if (dst) {
 			*dst = s->spilled;
 			dst->id = 0;
@@ -255,14 +300,9 @@ static int stack_read(struct venv *env, u32 regno, s32 insn_off, u32 size,
 		}
 		return 0;
 	}
-	for (i = 0; off == max && i < size; i++)
-		zero &= slot_at(f, off + i)->kind[0] != SLOT_SPILL &&
-			*byte_kind(f, off + i) == SLOT_ZERO;
-	if (off != max)
-		zero = false;
 	if (!dst)
 		return 0;
-	if (zero)
+	if (off == max && reads_zero(f, off, size))
 		mark_const(dst, 0);
 	else
 		mark_unknown_size(dst, size);

@@ -30,14 +30,16 @@
 
 enum {
 	PKT_TCP23, PKT_TCP_OPTS, PKT_VLAN_UDP7, PKT_QINQ_V6, PKT_UDP_BADSUM,
-	PKT_ETH_ONLY, PKT_BYTES, PKT_VM, PKT_ICMP, NR_PKTS
+	PKT_ETH_ONLY, PKT_BYTES, PKT_VM, PKT_ICMP, PKT_HTTP, PKT_V6_EXT,
+	NR_PKTS
 };
 
 static const char *const pkt_names[NR_PKTS] = {
 	"ipv4 tcp to 23", "ipv4 with options, tcp syn+fin to 80",
 	"vlan ipv4 udp to 7", "q-in-q ipv6 tcp to 443",
 	"ipv4 udp, bad ip checksum", "ethernet, ipv4 cut short", "bytes 0..63",
-	"stack machine code", "ipv4 icmp",
+	"stack machine code", "ipv4 icmp", "ipv4 tcp to 8080, POST",
+	"ipv6, hop-by-hop, routing, udp",
 };
 
 struct pkt {
@@ -169,6 +171,27 @@ static void build_pkts(void)
 	n = eth(p, 0, 0x0800);
 	n += ipv4(p + n, 1, 0, 8, true);
 	pkts[PKT_ICMP].len = n + 8;
+
+	p = pkts[PKT_HTTP].b;
+	n = eth(p, 0, 0x0800);
+	n += ipv4(p + n, 6, 0, 30, true);
+	n += tcp(p + n, 8080, 0x18);
+	memcpy(p + n, "POST /x", 7);
+	pkts[PKT_HTTP].len = n + 10;
+
+	/* hop-by-hop (8 bytes), routing (24), then UDP */
+	p = pkts[PKT_V6_EXT].b;
+	n = eth(p, 0, 0x86dd);
+	p[n] = 0x60;
+	put16(p + n + 4, 40);
+	p[n + 6] = 0;
+	n += 40;
+	p[n] = 43;
+	n += 8;
+	p[n] = 17;
+	p[n + 1] = 2;
+	n += 24;
+	pkts[PKT_V6_EXT].len = n + udp(p + n, 9);
 }
 
 /* ---- the objects ---- */
@@ -186,7 +209,7 @@ struct obj_check {
 	struct prog_check progs[MAX_PROGS];
 };
 
-#define ALL_ANY	{ ANY, ANY, ANY, ANY, ANY, ANY, ANY, ANY, ANY }
+#define ALL_ANY	{ ANY, ANY, ANY, ANY, ANY, ANY, ANY, ANY, ANY, ANY, ANY }
 
 static int map_fd(struct bpf64_object *o, const char *name)
 {
@@ -230,11 +253,11 @@ static void setup_route(const struct bpf64_backend *be,
 
 static const struct obj_check objs[] = {
 	{ "verif_xdp_parse", NULL, {
-		{ "xdp_parse", true, { 1, 2, 3, 2, 2, 0, 2, 2, 2 } },
+		{ "xdp_parse", true, { 1, 2, 3, 2, 2, 0, 2, 2, 2, 2, 2 } },
 	} },
 	{ "verif_tc_parse", NULL, {
 		/* (both refuse to run tc on a cut IPv4 header) */
-		{ "tc_parse", true, { 23, 2, 0, 0, 0, ANY, 0, 0, 0 } },
+		{ "tc_parse", true, { 23, 2, 0, 0, 0, ANY, 0, 0, 0, 0x90, 0 } },
 	} },
 	{ "verif_loops", NULL, {
 		{ "loops_sum", true, ALL_ANY },
@@ -242,15 +265,17 @@ static const struct obj_check objs[] = {
 		{ "loops_rolled", true, ALL_ANY },
 	} },
 	{ "verif_flows", NULL, {
-		{ "flows_count", true, { 1, 0, 0, 0, 1, 0, 0, 0, 0 } },
-		{ "flows_first", true, { 0x102, 0, 0, 0, 0x100, 0, 0, 0, 0 } },
+		{ "flows_count", true, { 1, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0 } },
+		{ "flows_first", true, { 0x102, 0, 0, 0, 0x100, 0, 0, 0, 0,
+					 0x118, 0 } },
 	} },
 	{ "verif_percpu", NULL, {
 		{ "percpu_stats", true, ALL_ANY },
 	} },
 	{ "verif_route", setup_route, {
 		{ "route_xdp", true, { 256 + 0x22, 256 + 0x22, 0, 0,
-				       256 + 0x22, 0, 0, 0, 256 + 0x22 } },
+				       256 + 0x22, 0, 0, 0, 256 + 0x22,
+				       256 + 0x22, 0 } },
 	} },
 	{ "verif_events", NULL, {
 		{ "events_xdp", true, ALL_ANY },
@@ -259,14 +284,31 @@ static const struct obj_check objs[] = {
 		{ "trace_open", false, ALL_ANY },
 	} },
 	{ "verif_csum", NULL, {
-		{ "csum_check", true, { 1, 0, 0, 0, 2, ANY, 0, 0, 1 } },
+		{ "csum_check", true, { 1, 0, 0, 0, 2, ANY, 0, 0, 1, 1, 0 } },
 	} },
 	{ "verif_calls", NULL, {
 		{ "calls_socket", true, ALL_ANY },
 	} },
 	{ "verif_switch", NULL, {
-		{ "vm_run", true, { ANY, ANY, ANY, ANY, ANY, ANY, ANY, 70, ANY } },
-		{ "vm_class", true, { 20, 20, ANY, ANY, 30, 0, ANY, 0, 10 } },
+		{ "vm_run", true, { ANY, ANY, ANY, ANY, ANY, ANY, ANY, 70, ANY,
+				     ANY, ANY } },
+		{ "vm_class", true, { 20, 20, ANY, ANY, 30, 0, ANY, 0, 10, 20,
+				       ANY } },
+	} },
+	{ "verif_spill", NULL, {
+		{ "spill_mix", true, ALL_ANY },
+	} },
+	{ "verif_http", NULL, {
+		{ "http_method", true, { 100, 0, 0, 0, 0, ANY, 0, 0, 0, 2, 0 } },
+	} },
+	{ "verif_ipv6_ext", NULL, {
+		{ "ipv6_l4", true, { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 17 } },
+	} },
+	{ "verif_tc_rewrite", NULL, {
+		{ "tc_ttl", true, { 63, 63, 0, 0, 63, ANY, 0, 0, 63, 63, 0 } },
+	} },
+	{ "verif_ld_abs", NULL, {
+		{ "sf_port", true, { 23, 80, 0, 0, 0, ANY, 0, 0, 0, 8080, 0 } },
 	} },
 };
 

@@ -264,3 +264,15 @@ VPKT("xdp variable offset bounded by and", XDP, VP_OK,
 },
 #undef XDP
 #undef TC
+{
+	/* pointer differences are numbers, in 32 bits too (root) */
+	.name = "packet: 32-bit data_end - data",
+	.prog_type = BPF_PROG_TYPE_XDP,
+	.insns = {
+		VPKT_XDP_LOAD,
+		BPF64_MOV64_REG(R0, R3),
+		BPF64_ALU32_REG(BPF_SUB, R0, R2),
+		BPF64_EXIT_INSN(),
+	},
+	.result = ACCEPT, .run = true, .retval = 64,
+},
