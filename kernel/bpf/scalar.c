@@ -537,19 +537,18 @@ static void view_lsh(struct sview *d, u32 k, int bits)
 		view_const(d, 0, bits);
 		return;
 	}
+	/*
+	 * As Linux: the unsigned range while the top bit cannot be shifted
+	 * out, no signed range (the tnum and the sync may give some back).
+	 */
 	d->t = wrap_t(tnum_lshift(d->t, k), bits);
-	if (d->umax <= view_umax(bits) >> k) {
+	if (d->umax <= 1ULL << (bits - 1 - k)) {
 		d->umin <<= k;
 		d->umax <<= k;
 	} else {
 		view_unsigned_unbounded(d, bits);
 	}
-	if (d->smin >= view_smin(bits) >> k && d->smax <= view_smax(bits) >> k) {
-		d->smin = (s64)((u64)d->smin << k);
-		d->smax = (s64)((u64)d->smax << k);
-	} else {
-		view_signed_unbounded(d, bits);
-	}
+	view_signed_unbounded(d, bits);
 }
 
 static void view_rsh(struct sview *d, u32 k, int bits)
@@ -685,10 +684,6 @@ static void view_alu(struct sview *d, const struct sview *s, u8 op, u32 k,
 		*d = zero;
 		break;
 	default:
-		/*
-		 * DIV and MOD: Linux 6.18 tracks nothing through them, not
-		 * even constants, and bpf64 must predict its verdicts.
-		 */
 		view_unknown(d, bits);
 		break;
 	}
@@ -727,9 +722,11 @@ static void scalar_alu64(struct bpf64_scalar *dst,
 	get_view(src, 32, &s32v);
 	view_alu(&d64, &s64v, op, k, 64);
 	if (op == BPF_LSH && k == 32) {
-		/* the subregister becomes the high half */
-		d64.smin = smax64(d64.smin, (s64)((u64)(s64)lo32 << 32));
-		d64.smax = smin64(d64.smax, (s64)((u64)(s64)hi32 << 32));
+		/* a non-negative subregister becomes the high half (Linux) */
+		if (lo32 >= 0)
+			d64.smin = (s64)lo32 << 32;
+		if (hi32 >= 0)
+			d64.smax = (s64)hi32 << 32;
 	}
 	if (alu_op_keeps_low_half(op))
 		view_alu(&d32, &s32v, op, k, 32);
@@ -755,6 +752,23 @@ static void scalar_alu32(struct bpf64_scalar *dst,
 	bpf64_scalar_zext32(dst);
 }
 
+/*
+ * Where Linux 6.18 computes no range (its is_safe_to_compute_dst_reg_range):
+ * DIV and MOD, not even of constants, and shifts by an amount that is not
+ * a known number below the width.  The result is unknown in all 64 bits,
+ * of 32-bit instructions too.  bpf64 must predict Linux's verdicts, so it
+ * knows no more.
+ */
+static bool linux_gives_up(const struct bpf64_scalar *src, u8 op, bool is64)
+{
+	struct tnum amount = is64 ? src->var_off : tnum_subreg(src->var_off);
+
+	if (op == BPF_DIV || op == BPF_MOD)
+		return true;
+	return alu_op_is_shift(op) &&
+	       (!tnum_is_const(amount) || src->umax >= (is64 ? 64 : 32));
+}
+
 void bpf64_scalar_alu(struct bpf64_scalar *dst, const struct bpf64_scalar *src,
 		      const struct bpf_insn *insn)
 {
@@ -778,17 +792,12 @@ void bpf64_scalar_alu(struct bpf64_scalar *dst, const struct bpf64_scalar *src,
 			bpf64_scalar_zext32(dst);
 		return;
 	}
-	if (alu_op_is_shift(op)) {
-		if (!tnum_is_const(is64 ? src->var_off :
-				   tnum_subreg(src->var_off))) {
-			/* unknown amount: Linux gives up here too */
-			bpf64_scalar_unknown(dst);
-			if (!is64)
-				bpf64_scalar_zext32(dst);
-			return;
-		}
-		k = src->var_off.value & (is64 ? 63 : 31);
+	if (linux_gives_up(src, op, is64)) {
+		bpf64_scalar_unknown(dst);
+		return;
 	}
+	if (alu_op_is_shift(op))
+		k = src->var_off.value & (is64 ? 63 : 31);
 	if (is64)
 		scalar_alu64(dst, src, op, k);
 	else

@@ -874,11 +874,17 @@ static void linux_random(int count)
 		}
 		if (!strcmp(theirs, ours)) {
 			same++;
-		} else if (bpf64_scalar_within(&ls, &os)) {
+			continue;
+		}
+		/* tighter predicts Linux's verdicts less well: list both */
+		if (bpf64_scalar_within(&ls, &os)) {
 			tighter++;
+			printf("# tighter:");
 		} else {
 			worse++;
 			printf("# less precise:");
+		}
+		{
 			for (j = 0; j < c.len; j++)
 				printf(" %02x/r%d/r%d/%d/%d", c.insns[j].code,
 				       c.insns[j].dst_reg, c.insns[j].src_reg,

@@ -307,6 +307,12 @@ static const struct obj_check objs[] = {
 	{ "verif_tc_rewrite", NULL, {
 		{ "tc_ttl", true, { 63, 63, 0, 0, 63, ANY, 0, 0, 63, 63, 0 } },
 	} },
+	{ "verif_signed", NULL, {
+		{ "signed_mix", true, ALL_ANY },
+	} },
+	{ "verif_atomics", NULL, {
+		{ "atomic_ops", true, { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 } },
+	} },
 	{ "verif_ld_abs", NULL, {
 		{ "sf_port", true, { 23, 80, 0, 0, 0, ANY, 0, 0, 0, 8080, 0 } },
 	} },
