@@ -445,14 +445,15 @@ int check_exit(struct venv *env, u32 *insn_idx, bool *done)
 	u32 i;
 	int err;
 
-	err = check_reg_read(env, BPF_REG_0);
-	if (err)
-		return err;
 	if (!st->curframe) {
+		/* Linux looks for leaks first */
 		err = check_reference_leak(env);
+		if (!err)
+			err = check_reg_read(env, BPF_REG_0);
 		*done = !err;
 		return err;
 	}
+	/* a subprogram returns r0 as it is, even unset (void functions) */
 	if (r0->type == PTR_TO_STACK && r0->frameno == st->curframe) {
 		vlog(env, "cannot return stack pointer to the caller\n");
 		return -EINVAL;

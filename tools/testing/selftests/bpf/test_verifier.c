@@ -45,6 +45,8 @@ static const struct vcase cases[] = {
 static char *log_buf;
 static struct bpf_insn *fill_buf;
 static bool verbose, log_all;
+/* per case: the instruction Linux refused it at (-2: not run) */
+static int linux_where[ARRAY_SIZE(cases)];
 
 /*
  * A case's length: the explicit one, or up to its last non-zero slot
@@ -182,6 +184,52 @@ static const struct vcase *expected(const struct bpf64_backend *be,
 	return differs;
 }
 
+/*
+ * The instruction a refusal is about: the last "N: (code) ..." line of the
+ * level-1 log, which prints the path up to the error, or bpf64's "insn N:"
+ * of a refusal before the walk.  -1: none.
+ */
+static int failing_insn(void)
+{
+	int last = -1, n, len;
+	char code;
+
+	for (const char *l = log_buf; *l; ) {
+		if ((sscanf(l, "%d: (%c%n", &n, &code, &len) == 2 && len > 3) ||
+		    sscanf(l, "insn %d:", &n) == 1)
+			last = n;
+		l = strchr(l, '\n');
+		if (!l)
+			break;
+		l++;
+	}
+	return last;
+}
+
+/*
+ * Linux's refusals name an instruction (its path ends there) and their
+ * message names the register, what was expected and what was found: the
+ * message fragments check the latter, this the former.  @where is the
+ * instruction Linux refused at (-2: not known).
+ */
+static bool check_where(const struct vcase *c, int *where, bool is_linux,
+			char *why, size_t why_size)
+{
+	int at = failing_insn();
+
+	if (c->result != REJECT || c->bpf64_differs)
+		return true;
+	if (is_linux) {
+		*where = at;
+		return true;
+	}
+	/* (after the walk, Linux's log names none: the stack depth) */
+	if (*where < 0 || *where == at)
+		return true;
+	snprintf(why, why_size, "refused at insn %d, Linux at %d", at, *where);
+	return false;
+}
+
 static void print_log_tail(void)
 {
 	size_t n = strlen(log_buf);
@@ -233,7 +281,9 @@ static void run_case(const struct bpf64_backend *be, const struct vcase *c)
 	}
 	patch_maps(insns, len, fds);
 	fd = bpf64_prog_load(be, insns, len, &opts);
-	ok = check_load(expected(be, c, &differs), fd, why, sizeof(why));
+	ok = check_load(expected(be, c, &differs), fd, why, sizeof(why)) &&
+	     check_where(c, &linux_where[c - cases],
+			 be == &bpf64_backend_linux, why, sizeof(why));
 	if (ok && fd >= 0 && c->run)
 		ok = check_retval(be, c, fd, why, sizeof(why));
 	tu_result(ok, "%s: %s (%s)", be->name, c->name,
@@ -274,6 +324,8 @@ int main(int argc, char **argv)
 		else
 			filter = argv[i];
 	}
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+		linux_where[i] = -2;
 	log_buf = malloc(LOG_SIZE);
 	fill_buf = calloc(FILL_MAX, sizeof(*fill_buf));
 	if (!log_buf || !fill_buf)
