@@ -10,7 +10,7 @@
  * internal layout, the interpreter's threaded code prepared in its trusted
  * mode (no checks), and native code compiled where the JIT is enabled.
  */
-#include <linux/bpf64/ctx_rewrite.h>
+#include <linux/bpf64/fixup.h>
 #include <linux/bpf64/insn.h>
 #include <linux/bpf64/jit.h>
 #include <linux/bpf64/sha256.h>
@@ -290,8 +290,19 @@ static int select_runtime(struct bpf64_prog *prog)
 	return err == -ENOMEM ? err : 0;
 }
 
-static int check_and_prepare(struct bpf64_prog *prog, struct bpf64_log *log)
+/*
+ * Verification and the rewrites after it (kernel/bpf/fixup.c): helpers
+ * are inlined for the JIT only, as Linux does, and the JITs here (x86-64)
+ * need no explicit zero extension, as Linux's x86 JIT.
+ */
+static int check_and_prepare(struct bpf64_prog *prog, u32 prog_flags,
+			     struct bpf64_log *log)
 {
+	const struct bpf64_fixup_opts fixup_opts = {
+		.jit = bpf64_jit_enable,
+		.rnd_hi32 = prog_flags & BPF_F_TEST_RND_HI32,
+	};
+	struct bpf64_insn_aux *aux = NULL;
 	int err;
 
 	err = bpf64_check_insns(prog->insns, prog->len, log);
@@ -304,9 +315,10 @@ static int check_and_prepare(struct bpf64_prog *prog, struct bpf64_log *log)
 	if (!err)
 		err = check_helper_calls(prog, log);
 	if (!err)
-		err = bpf64_verify(prog, log);
+		err = bpf64_verify_aux(prog, log, &aux);
 	if (!err)
-		err = bpf64_rewrite_ctx(prog, log);
+		err = bpf64_fixup(prog, aux, &fixup_opts, log);
+	bpf64_free(aux);
 	if (!err)
 		err = bpf64_interp_prepare(prog, BPF64_RUN_TRUSTED, log);
 	if (!err)
@@ -369,7 +381,7 @@ int bpf64_sys_prog_load(union bpf_attr *attr)
 		err = -EINVAL;
 	}
 	if (!err)
-		err = check_and_prepare(prog, &log);
+		err = check_and_prepare(prog, attr->prog_flags, &log);
 	lerr = log_finish(attr, &log);
 	if (!err)
 		err = lerr;

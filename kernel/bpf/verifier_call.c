@@ -342,6 +342,7 @@ int check_helper_call(struct venv *env, const struct bpf_insn *insn, u32 idx)
 	err = check_map_func(env, &meta, insn->imm);
 	if (err)
 		return err;
+	bpf64_aux_note_map(&env->aux[idx], meta.map);
 	if (insn->imm == BPF_FUNC_tail_call && env->cur->nr_refs) {
 		vlog(env, "tail_call would lead to reference leak\n");
 		return -EINVAL;

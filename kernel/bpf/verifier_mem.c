@@ -414,7 +414,8 @@ static int ctx_access(struct venv *env, u32 regno, const struct vreg *reg,
 		return -EACCES;
 	}
 	if (!ops->is_valid_access ||
-	    !ops->is_valid_access(off, size, write, env->prog, &info)) {
+	    !ops->is_valid_access(off, size, write, env->prog, &info) ||
+	    (BPF_MODE(env->insns[idx].code) == BPF_MEMSX && info.reg_type)) {
 		vlog(env, "invalid bpf_context access off=%d size=%u\n", off,
 		     size);
 		return -EACCES;

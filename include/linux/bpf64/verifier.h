@@ -31,7 +31,18 @@ struct bpf64_insn_aux {
 	bool seen;		/* reached on some path */
 	/* BPF64_MEM_CTX: what the type's is_valid_access said */
 	struct bpf64_ctx_access ctx;
+	/* a helper call taking a map: the map, if the same on every path */
+	struct bpf64_map *map;
+	bool map_poisoned;
 };
+
+/* A helper call at @aux was verified with @map (NULL: no map) in r1. */
+static inline void bpf64_aux_note_map(struct bpf64_insn_aux *aux,
+				      struct bpf64_map *map)
+{
+	aux->map_poisoned |= aux->map && aux->map != map;
+	aux->map = map;
+}
 
 /*
  * Verify @prog.  0, or with the reason in @log (level 1: the error and the

@@ -54,6 +54,7 @@
 #include <linux/bpf64/log.h>
 #include "backend.h"
 #include "btf.h"
+#include "btf_ext.h"
 #include "elf.h"
 
 #ifndef R_BPF_64_ABS64
@@ -153,6 +154,9 @@ struct bpf64_object {
 	u32 nr_maps;
 	u32 total_insns;
 	struct bpf64_btf *btf;
+	u32 btf_ext;		/* .BTF.ext's index, 0 if none */
+	struct bpf64_btf_ext_line *ext_lines;	/* by section, instruction */
+	u32 nr_ext_lines;
 	char license[LICENSE_MAX];
 	u32 kversion;
 	bool gas_addends;
@@ -466,6 +470,8 @@ static int classify_sections(struct bpf64_object *obj)
 			s->kind = SEC_BTF_MAPS;
 		else if (!strcmp(s->name, ".BTF"))
 			err = read_btf(obj, i);
+		else if (!strcmp(s->name, ".BTF.ext"))
+			obj->btf_ext = i;
 		else if (!strcmp(s->name, ".comment"))
 			detect_gas(obj, i);
 		else if (s->sh.sh_type == SHT_PROGBITS &&
@@ -1662,6 +1668,84 @@ static int link_func(struct bpf64_object *obj, struct builder *b, u32 fi)
 	return 0;
 }
 
+/*
+ * Line information is optional: like libbpf, an object whose .BTF.ext
+ * cannot be read loads without it.
+ */
+static int read_line_info(struct bpf64_object *obj)
+{
+	const struct elf_sec *s = &obj->secs[obj->btf_ext];
+	char msg[160];
+	int err;
+
+	if (!obj->btf_ext || !obj->btf || s->sh.sh_type != SHT_PROGBITS)
+		return 0;
+	err = bpf64_btf_ext_lines(sec_data(obj, obj->btf_ext), s->sh.sh_size,
+				  obj->btf, &obj->ext_lines,
+				  &obj->nr_ext_lines, msg, sizeof(msg));
+	return err == -ENOMEM ? nomem(obj) : 0;
+}
+
+/* The first line record of section @sec at or after instruction @insn. */
+static u32 first_line(const struct bpf64_object *obj, const char *sec,
+		      u32 insn)
+{
+	u32 lo = 0, hi = obj->nr_ext_lines;
+
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+		const struct bpf64_btf_ext_line *l = &obj->ext_lines[mid];
+		int c = strcmp(l->sec, sec);
+
+		if (c < 0 || (!c && l->insn < insn))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int cmp_prog_line(const void *a, const void *b)
+{
+	const struct bpf64_btf_ext_line *x = a, *y = b;
+
+	return x->insn < y->insn ? -1 : x->insn > y->insn;
+}
+
+/* The lines of the functions placed in @b's program, at their new places. */
+static int prog_lines(struct bpf64_object *obj, struct builder *b)
+{
+	struct bpf64_btf_ext_line *out = NULL, *n;
+	u32 nr = 0, cap = 0, q, i;
+
+	for (q = 0; q < b->nr_queued; q++) {
+		const struct func *f = &obj->funcs[b->queue[q]];
+		const char *sec = obj->secs[f->sec].name;
+
+		for (i = first_line(obj, sec, f->start);
+		     i < obj->nr_ext_lines &&
+		     !strcmp(obj->ext_lines[i].sec, sec) &&
+		     obj->ext_lines[i].insn < f->start + f->cnt; i++) {
+			if (nr == cap) {
+				cap = 2 * cap + 8;
+				n = realloc(out, (size_t)cap * sizeof(*out));
+				if (!n) {
+					free(out);
+					return nomem(obj);
+				}
+				out = n;
+			}
+			out[nr] = obj->ext_lines[i];
+			out[nr++].insn += b->placed_at[b->queue[q]] - f->start;
+		}
+	}
+	if (nr)
+		qsort(out, nr, sizeof(*out), cmp_prog_line);
+	b->prog->lines = out;
+	b->prog->nr_lines = nr;
+	return 0;
+}
+
 static int build_programs(struct bpf64_object *obj)
 {
 	struct builder b = { };
@@ -1685,6 +1769,8 @@ static int build_programs(struct bpf64_object *obj)
 			err = link_func(obj, &b, b.queue[q]);
 		b.prog->insns = b.out;
 		b.prog->insn_cnt = b.len;
+		if (!err)
+			err = prog_lines(obj, &b);
 	}
 	free(b.placed_gen);
 	free(b.placed_at);
@@ -1731,6 +1817,8 @@ struct bpf64_object *bpf64_object_open_mem(const void *buf, size_t size,
 		ret = init_maps(obj);
 	if (!ret)
 		ret = collect_relocs(obj);
+	if (!ret)
+		ret = read_line_info(obj);
 	if (!ret)
 		ret = build_programs(obj);
 	if (ret)
@@ -1825,8 +1913,11 @@ void bpf64_object_close(struct bpf64_object *obj)
 		free(obj->secs[i].relocs);
 		free(obj->secs[i].refs);
 	}
-	for (i = 0; i < obj->nr_progs; i++)
+	for (i = 0; i < obj->nr_progs; i++) {
 		free(obj->progs[i].insns);
+		free(obj->progs[i].lines);
+	}
+	free(obj->ext_lines);
 	for (i = 0; i < obj->nr_maps; i++) {
 		if (owns_name(&obj->maps[i]))
 			free((char *)obj->maps[i].pub.name);
@@ -2129,11 +2220,66 @@ static const char *log_tail(const char *vlog, int lines)
 	return vlog;
 }
 
+/* The line record instruction @insn belongs to, or NULL. */
+static const struct bpf64_btf_ext_line *
+line_of(const struct bpf64_program *p, u32 insn)
+{
+	u32 lo = 0, hi = p->nr_lines;
+
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (p->lines[mid].insn <= insn)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? &p->lines[lo - 1] : NULL;
+}
+
+/*
+ * The verifier log with "; source @ file:line" before the first
+ * instruction of each new source line, as Linux prints it.  NULL when it
+ * does not fit twice the log's size (the caller keeps the log as it is).
+ */
+static char *annotate_log(const struct bpf64_program *p, const char *vlog)
+{
+	const struct bpf64_btf_ext_line *last = NULL, *l;
+	size_t size = 2 * strlen(vlog) + 4096;
+	struct bpf64_log out = { .buf = malloc(size), .size = size };
+	const char *line = vlog, *nl, *file, *text;
+	unsigned long insn;
+	char *end;
+
+	while (out.buf && *line && !out.truncated) {
+		nl = strchr(line, '\n');
+		nl = nl ? nl + 1 : line + strlen(line);
+		insn = strtoul(line, &end, 10);
+		l = end != line && !strncmp(end, ": (", 3) ?
+		    line_of(p, insn) : NULL;
+		if (l && l != last) {
+			file = strrchr(l->file, '/');
+			for (text = l->text; *text == ' ' || *text == '\t';)
+				text++;
+			bpf64_log(&out, "; %s @ %s:%u\n", text,
+				  file ? file + 1 : l->file, l->line);
+			last = l;
+		}
+		bpf64_log(&out, "%.*s", (int)(nl - line), line);
+		line = nl;
+	}
+	if (out.buf && out.truncated) {
+		free(out.buf);
+		return NULL;
+	}
+	return out.buf;
+}
+
 static int load_prog(struct bpf64_object *obj, struct bpf64_program *p,
 		     struct bpf64_log *log)
 {
 	struct bpf_insn *insns;
-	char *vlog = NULL;
+	char *vlog = NULL, *src;
 	long fd;
 
 	if (!p->type) {
@@ -2150,6 +2296,11 @@ static int load_prog(struct bpf64_object *obj, struct bpf64_program *p,
 		vlog = calloc(1, VERIFIER_LOG_SIZE);
 		if (vlog)
 			prog_load(obj, p, insns, vlog, VERIFIER_LOG_SIZE);
+		src = vlog && p->nr_lines ? annotate_log(p, vlog) : NULL;
+		if (src) {
+			free(vlog);
+			vlog = src;
+		}
 		bpf64_log(log, "program '%s' (section %s): BPF_PROG_LOAD: %s\n%s",
 			  p->name, p->section, strerror(-fd),
 			  vlog ? log_tail(vlog, VERIFIER_LOG_LINES) : "");

@@ -28,6 +28,7 @@
 
 #include <stddef.h>
 #include <linux/bpf64/platform.h>
+#include "btf_ext.h"
 
 struct bpf64_backend;
 struct bpf64_object;
@@ -94,6 +95,13 @@ struct bpf64_program {
 	 */
 	struct bpf_insn *insns;
 	u32 insn_cnt;
+	/*
+	 * Source lines (clang -g): lines[i] holds from instruction
+	 * lines[i].insn of insns on; sorted.  A refused load's verifier log
+	 * names them, as Linux's does for a loader that passes BTF.
+	 */
+	struct bpf64_btf_ext_line *lines;
+	u32 nr_lines;
 	u32 sec_off;		/* where the function starts, in bytes */
 	int fd;			/* after load; -1 before */
 };

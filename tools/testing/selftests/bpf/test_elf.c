@@ -826,6 +826,44 @@ static struct bpf64_object *load_obj(const struct bpf64_backend *be,
 	return obj;
 }
 
+/*
+ * A refusal's log names the source line of the instructions on the path
+ * (from .BTF.ext, for either backend), the callee's lines included, each
+ * once, before its first instruction.
+ */
+static void check_source_lines(const char *path)
+{
+	const struct bpf64_backend *be;
+	char *log = calloc(1, LOG_SIZE);
+	struct bpf64_object *obj;
+	struct bpf64_program *p;
+	const char *call, *load, *err;
+	int ret;
+
+	for_each_backend(be) {
+		obj = log ? open_obj(path) : NULL;
+		if (!obj)
+			break;
+		p = bpf64_object_program(obj, 0);
+		TU_CHECK(p && p->nr_lines >= 3 && p->lines[0].insn == 0 &&
+			 p->lines[0].line > 20,
+			 "%s: %u source lines, the first at insn 0", path,
+			 p ? p->nr_lines : 0);
+		ret = bpf64_object_load(obj, be, log, LOG_SIZE);
+		call = strstr(log, "; return first_byte(ctx) == 1 ? 1 : XDP_PASS; @ lines_refused.c:24\n");
+		load = strstr(log, "; return data[0];\t/* never checked against data_end */ @ lines_refused.c:18\n");
+		err = strstr(log, "invalid access to packet");
+		TU_CHECK(ret == -EACCES && call && load && err && call < load &&
+			 load < err && !strstr(load + 1, "; return data[0];"),
+			 "%s: %s: the refusal names the source lines (%d)",
+			 be->name, path, ret);
+		if (!(call && load && err))
+			tu_diag("%s", log);
+		bpf64_object_close(obj);
+	}
+	free(log);
+}
+
 static int run(const struct bpf64_backend *be, struct bpf64_program *p,
 	       u32 *retval)
 {
@@ -1537,6 +1575,8 @@ int main(int argc, char **argv)
 			continue;
 		object_path(path, sizeof(path), "elf_callback", v);
 		check_callback(path);
+		object_path(path, sizeof(path), "lines_refused", v);
+		check_source_lines(path);
 	}
 	test_hostile("elf_globals", globals_hostile, ARRAY_LEN(globals_hostile));
 	test_hostile("elf_maps", maps_hostile, ARRAY_LEN(maps_hostile));

@@ -51,6 +51,17 @@ static void check_prog(struct bpf64_object *obj, const struct bpf64_program *p)
 			fail("global-data offset past the value", p->name, i);
 		i++;
 	}
+	/* source lines: sorted, inside the program, strings readable */
+	for (i = 0; i < p->nr_lines; i++) {
+		const struct bpf64_btf_ext_line *l = &p->lines[i];
+
+		if (l->insn >= p->insn_cnt ||
+		    (i && l->insn < p->lines[i - 1].insn))
+			fail("source line outside the program or unsorted",
+			     p->name, i);
+		if (strlen(l->file) + strlen(l->text) + strlen(l->sec) > (1U << 30))
+			fail("source line strings", p->name, i);
+	}
 }
 
 static void check_map(struct bpf64_object *obj, const struct bpf64_elf_map *m)
