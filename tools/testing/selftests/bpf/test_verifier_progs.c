@@ -325,6 +325,10 @@ static const struct obj_check objs[] = {
 	{ "verif_stackbuf", NULL, {
 		{ "stack_hist", true, ALL_ANY },
 	}, "precision tracking" },
+	{ "verif_xdp_adjust", NULL, {
+		{ "adjust_entry", true, { 0, 0, 2100, 0xa8, 0, 0, ANY, ANY, 0,
+					  0, 0xdd } },
+	} },
 	{ "verif_ld_abs", NULL, {
 		{ "sf_port", true, { 23, 80, 0, 0, 0, ANY, 0, 0, 0, 8080, 0 } },
 	} },
