@@ -210,5 +210,6 @@ int check_local_call(struct venv *env, const struct bpf_insn *insn,
 int check_exit(struct venv *env, u32 *insn_idx, bool *done);
 int release_reference(struct venv *env, u32 ref_obj_id);
 int check_subprog_exits(struct venv *env);
+int check_reference_leak(struct venv *env, const char *what);
 
 #endif /* _KERNEL_BPF_VERIFIER_H */

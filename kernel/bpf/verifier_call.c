@@ -233,7 +233,7 @@ static int check_arg(struct venv *env, u32 regno, u8 type,
 			return type_mismatch(env, regno, "ringbuf_mem");
 		if (reg->off || !bpf64_scalar_is_const(&reg->var) ||
 		    reg->var.var_off.value) {
-			vlog(env, "R%u must have zero offset when passed to release func\n",
+			vlog(env, "R%u must have zero offset when passed to release func or trusted arg to kfunc\n",
 			     regno);
 			return -EINVAL;
 		}
@@ -343,9 +343,10 @@ int check_helper_call(struct venv *env, const struct bpf_insn *insn, u32 idx)
 	if (err)
 		return err;
 	bpf64_aux_note_map(&env->aux[idx], meta.map);
-	if (insn->imm == BPF_FUNC_tail_call && env->cur->nr_refs) {
-		vlog(env, "tail_call would lead to reference leak\n");
-		return -EINVAL;
+	if (insn->imm == BPF_FUNC_tail_call) {
+		err = check_reference_leak(env, "tail_call");
+		if (err)
+			return err;
 	}
 	if (meta.release_ref && release_reference(env, meta.release_ref)) {
 		vlog(env, "func %s#%d reference has not been acquired before\n",
@@ -427,14 +428,18 @@ int check_local_call(struct venv *env, const struct bpf_insn *insn,
 	return 0;
 }
 
-static int check_reference_leak(struct venv *env)
+/* Every reference still held, then what would leak them (Linux's log). */
+int check_reference_leak(struct venv *env, const char *what)
 {
 	const struct vstate *st = env->cur;
+	u32 i;
 
 	if (!st->nr_refs)
 		return 0;
-	vlog(env, "Unreleased reference id=%u alloc_insn=%u\n",
-	     st->refs[0].id, st->refs[0].insn);
+	for (i = 0; i < st->nr_refs; i++)
+		vlog(env, "Unreleased reference id=%u alloc_insn=%u\n",
+		     st->refs[i].id, st->refs[i].insn);
+	vlog(env, "%s would lead to reference leak\n", what);
 	return -EINVAL;
 }
 
@@ -448,7 +453,8 @@ int check_exit(struct venv *env, u32 *insn_idx, bool *done)
 
 	if (!st->curframe) {
 		/* Linux looks for leaks first */
-		err = check_reference_leak(env);
+		err = check_reference_leak(env,
+					   "BPF_EXIT instruction in main prog");
 		if (!err)
 			err = check_reg_read(env, BPF_REG_0);
 		*done = !err;

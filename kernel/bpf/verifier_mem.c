@@ -311,8 +311,8 @@ static int stack_read(struct venv *env, u32 regno, s32 insn_off, u32 size,
 
 /* ---- regions with bounds: map values, records, packets ---- */
 
-static int region_msg(struct venv *env, u32 regno, const struct vreg *reg,
-		      s64 off, s32 size, u32 mem)
+static void region_msg(struct venv *env, u32 regno, const struct vreg *reg,
+		       s64 off, s32 size, u32 mem)
 {
 	switch (reg->type) {
 	case PTR_TO_MAP_VALUE:
@@ -328,7 +328,6 @@ static int region_msg(struct venv *env, u32 regno, const struct vreg *reg,
 		vlog(env, "invalid access to memory, mem_size=%u off=%lld size=%d\n",
 		     mem, (long long)off, size);
 	}
-	return -EACCES;
 }
 
 /* [off + var, off + var + size) inside [0, mem) for every var. */
@@ -345,15 +344,23 @@ static int region_access(struct venv *env, u32 regno, const struct vreg *reg,
 		return -EACCES;
 	}
 	if (!size_ok || off + v->smin < 0 ||
-	    off + v->smin + size > (s64)mem)
-		return region_msg(env, regno, reg, off + v->smin, size, mem);
+	    off + v->smin + size > (s64)mem) {
+		region_msg(env, regno, reg, off + v->smin, size, mem);
+		vlog(env, "R%u min value is outside of the allowed memory range\n",
+		     regno);
+		return -EACCES;
+	}
 	if (v->umax >= MAX_VAR_OFF) {
 		vlog(env, "R%u unbounded memory access, make sure to bounds check any such access\n",
 		     regno);
 		return -EACCES;
 	}
-	if (off + (s64)v->umax + size > (s64)mem)
-		return region_msg(env, regno, reg, off + v->umax, size, mem);
+	if (off + (s64)v->umax + size > (s64)mem) {
+		region_msg(env, regno, reg, off + v->umax, size, mem);
+		vlog(env, "R%u max value is outside of the allowed memory range\n",
+		     regno);
+		return -EACCES;
+	}
 	return 0;
 }
 
@@ -409,8 +416,7 @@ static int ctx_access(struct venv *env, u32 regno, const struct vreg *reg,
 		char tn[48];
 
 		tnum_strn(tn, sizeof(tn), reg->var.var_off);
-		vlog(env, "variable ctx access var_off=%s off=%d size=%u\n",
-		     tn, off, size);
+		vlog(env, "variable ctx access var_off=%s disallowed\n", tn);
 		return -EACCES;
 	}
 	if (!ops->is_valid_access ||
@@ -442,25 +448,50 @@ static int ctx_access(struct venv *env, u32 regno, const struct vreg *reg,
 }
 
 /*
- * Root may read the map object (Linux: struct bpf_map through BTF).  Here
- * it is struct bpf64_map, and every field reads as a number: Linux's
- * pointer fields (ops, inner_map_meta) give typed BTF pointers that
- * bpf64 has no types for.
+ * Root may read the map object (Linux: its struct, bpf_array, bpf_htab...,
+ * through BTF, which the messages name).  Here it is struct bpf64_map, and
+ * every field reads as a number: Linux's pointer fields (ops,
+ * inner_map_meta) give typed BTF pointers that bpf64 has no types for.
  */
+static const char *map_struct_name(u32 map_type)
+{
+	switch (map_type) {
+	case BPF_MAP_TYPE_ARRAY:
+	case BPF_MAP_TYPE_PERCPU_ARRAY:
+	case BPF_MAP_TYPE_PROG_ARRAY:
+	case BPF_MAP_TYPE_ARRAY_OF_MAPS:
+		return "bpf_array";
+	case BPF_MAP_TYPE_HASH:
+	case BPF_MAP_TYPE_PERCPU_HASH:
+	case BPF_MAP_TYPE_LRU_HASH:
+	case BPF_MAP_TYPE_LRU_PERCPU_HASH:
+	case BPF_MAP_TYPE_HASH_OF_MAPS:
+		return "bpf_htab";
+	case BPF_MAP_TYPE_LPM_TRIE:
+		return "lpm_trie";
+	case BPF_MAP_TYPE_RINGBUF:
+		return "bpf_ringbuf_map";
+	}
+	return "bpf_map";
+}
+
 static int map_ptr_access(struct venv *env, u32 regno, s32 off, u32 size,
 			  bool write, struct vreg *dst)
 {
+	const char *name =
+		map_struct_name(cur_regs(env)[regno].map->map_type);
+
 	if (off < 0) {
-		vlog(env, "R%u is struct bpf_map invalid negative access: off=%d\n",
-		     regno, off);
+		vlog(env, "R%u is %s invalid negative access: off=%d\n", regno,
+		     name, off);
 		return -EACCES;
 	}
 	if (write) {
-		vlog(env, "only read from struct bpf_map is supported\n");
+		vlog(env, "only read from %s is supported\n", name);
 		return -EACCES;
 	}
 	if ((u32)off + size > sizeof(struct bpf64_map)) {
-		vlog(env, "access beyond struct bpf_map at off %u size %u\n",
+		vlog(env, "access beyond struct %s at off %u size %u\n", name,
 		     off, size);
 		return -EACCES;
 	}
@@ -725,8 +756,9 @@ int check_helper_mem(struct venv *env, u32 regno, s64 size, bool write,
 		mem = reg->range;
 		break;
 	default:
-		vlog(env, "R%u type=%s expected=fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_\n",
-		     regno, vreg_type_str(reg->type));
+		/* (a NULL some helpers allow, with a size: as Linux says) */
+		vlog(env, "R%u type=%s expected=fp\n", regno,
+		     vreg_type_str(reg->type));
 		return -EACCES;
 	}
 	return region_access(env, regno, reg, 0, size, mem, zero_ok);
@@ -744,11 +776,9 @@ int check_ld_abs(struct venv *env, const struct bpf_insn *insn)
 		vlog(env, "BPF_LD_[ABS|IND] instructions not allowed for this program type\n");
 		return -EINVAL;
 	}
-	if (env->cur->nr_refs) {
-		vlog(env, "BPF_LD_[ABS|IND] cannot be mixed with socket references\n");
-		return -EINVAL;
-	}
-	err = check_reg_read(env, BPF_REG_6);
+	err = check_reference_leak(env, "BPF_LD_[ABS|IND]");
+	if (!err)
+		err = check_reg_read(env, BPF_REG_6);
 	if (!err && BPF_MODE(insn->code) == BPF_IND)
 		err = check_reg_read(env, insn->src_reg);
 	if (err)
