@@ -201,6 +201,7 @@ struct prog_check {
 	bool run;
 	/* per packet: the answer, or ANY (the backends must still agree) */
 	long long expect[NR_PKTS];
+	bool ctx_run;		/* the packet is the context (SYSCALL) */
 };
 
 struct obj_check {
@@ -329,6 +330,11 @@ static const struct obj_check objs[] = {
 		{ "adjust_entry", true, { 0, 0, 2100, 0xa8, 0, 0, ANY, ANY, 0,
 					  0, 0xdd } },
 	} },
+	{ "verif_syscall", NULL, {
+		/* (both refuse contexts shorter than the program reads) */
+		{ "sys_sum", true, { 0, 0, 0, 0, 0, ANY, 841688093, ANY, ANY,
+				     0, 0 }, true },
+	} },
 	{ "verif_ld_abs", NULL, {
 		{ "sf_port", true, { 23, 80, 0, 0, 0, ANY, 0, 0, 0, 8080, 0 } },
 	} },
@@ -346,15 +352,27 @@ struct answers {
 };
 
 static void run_prog(const struct bpf64_backend *be,
-		     struct bpf64_program *p, int idx, struct answers *a)
+		     struct bpf64_program *p, const struct prog_check *pc,
+		     int idx, struct answers *a)
 {
 	for (int i = 0; i < NR_PKTS; i++) {
-		unsigned char out[256];
+		unsigned char out[256], ctx[sizeof(pkts[i].b)];
 		struct bpf64_test_opts t = {
 			.data_in = pkts[i].b, .data_size_in = pkts[i].len,
 			.data_out = out, .data_size_out = sizeof(out),
 			.repeat = 1,
 		};
+
+		/*
+		 * A syscall program takes a context, no packet nor repeat;
+		 * the context is written back (Linux too): a copy.
+		 */
+		if (pc->ctx_run) {
+			memcpy(ctx, pkts[i].b, sizeof(ctx));
+			t = (struct bpf64_test_opts){
+				.ctx_in = ctx, .ctx_size_in = pkts[i].len,
+			};
+		}
 
 		a->err[idx][i] = bpf64_prog_test_run(be, p->fd, &t);
 		a->ret[idx][i] = t.retval;
@@ -402,7 +420,7 @@ static void load_and_run(const struct bpf64_backend *be,
 		TU_CHECK(p && p->fd >= 0, "%s: %s: %s loaded", be->name, path,
 			 c->progs[k].name);
 		if (p && p->fd >= 0 && c->progs[k].run)
-			run_prog(be, p, k, a);
+			run_prog(be, p, &c->progs[k], k, a);
 	}
 	bpf64_object_close(o);
 }
