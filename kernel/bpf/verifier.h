@@ -202,6 +202,7 @@ int check_mem_insn(struct venv *env, const struct bpf_insn *insn, u32 idx);
 int check_helper_mem(struct venv *env, u32 regno, s64 size, bool write,
 		     bool zero_ok);
 int check_ld_abs(struct venv *env, const struct bpf_insn *insn);
+s64 stack_const_key(struct venv *env, const struct vreg *key, u32 size);
 
 /* verifier_call.c */
 int check_helper_call(struct venv *env, const struct bpf_insn *insn, u32 idx);

@@ -97,6 +97,7 @@ static int acquire_reference(struct venv *env, u32 insn)
 
 struct call_meta {
 	struct bpf64_map *map;
+	s64 const_key;		/* a map key known at load, or -1 */
 	u32 mem_regno;		/* the PTR_TO_MEM argument before a size */
 	bool mem_write;
 	u64 alloc_size;
@@ -203,10 +204,14 @@ static int check_arg(struct venv *env, u32 regno, u8 type,
 			     "value");
 			return -EACCES;
 		}
-		return check_helper_mem(env, regno,
-					type == BPF64_ARG_PTR_TO_MAP_KEY ?
-					meta->map->key_size :
-					meta->map->value_size, false, false);
+		err = check_helper_mem(env, regno,
+				       type == BPF64_ARG_PTR_TO_MAP_KEY ?
+				       meta->map->key_size :
+				       meta->map->value_size, false, false);
+		if (!err && type == BPF64_ARG_PTR_TO_MAP_KEY)
+			meta->const_key = stack_const_key(env, reg,
+							  meta->map->key_size);
+		return err;
 	case BPF64_ARG_PTR_TO_MEM:
 	case BPF64_ARG_PTR_TO_UNINIT_MEM:
 		if (!is_mem_ptr(reg) && !(arg_may_be_null(func_id, regno) &&
@@ -257,8 +262,31 @@ static int check_arg(struct venv *env, u32 regno, u8 type,
 	}
 }
 
+/*
+ * As Linux (6.13 on): a lookup in an array (per-CPU or not) with a key
+ * known at load and below max_entries finds its element; r0 needs no
+ * null check.  Only for the program's own maps: an inner map's template
+ * need not have the size of the map found at run time.
+ */
+static bool lookup_cannot_fail(const struct venv *env,
+			       const struct call_meta *meta, u32 func_id)
+{
+	const struct bpf64_prog *prog = env->prog;
+	u32 i;
+
+	if (func_id != BPF_FUNC_map_lookup_elem || meta->const_key < 0 ||
+	    meta->const_key >= meta->map->max_entries ||
+	    (meta->map->map_type != BPF_MAP_TYPE_ARRAY &&
+	     meta->map->map_type != BPF_MAP_TYPE_PERCPU_ARRAY))
+		return false;
+	for (i = 0; i < prog->nr_used_maps; i++)
+		if (prog->used_maps[i] == meta->map)
+			return true;
+	return false;
+}
+
 static int set_ret(struct venv *env, const struct bpf64_func_proto *fn,
-		   struct call_meta *meta, u32 idx)
+		   struct call_meta *meta, u32 idx, u32 func_id)
 {
 	struct vreg *r0 = &cur_regs(env)[BPF_REG_0];
 	int ref;
@@ -273,9 +301,12 @@ static int set_ret(struct venv *env, const struct bpf64_func_proto *fn,
 			return -EINVAL;
 		}
 		mark_const(r0, 0);
-		r0->id = ++env->id_gen;
-		r0->type = PTR_TO_MAP_VALUE_OR_NULL;
 		r0->map = meta->map;
+		r0->type = PTR_TO_MAP_VALUE;
+		if (!lookup_cannot_fail(env, meta, func_id)) {
+			r0->type = PTR_TO_MAP_VALUE_OR_NULL;
+			r0->id = ++env->id_gen;
+		}
 		return 0;
 	case BPF64_RET_PTR_TO_ALLOC_MEM_OR_NULL:
 		/* Linux numbers the null check, then the reference */
@@ -314,7 +345,7 @@ int check_helper_call(struct venv *env, const struct bpf_insn *insn, u32 idx)
 {
 	const struct bpf64_func_proto *fn = NULL;
 	const char *name = bpf64_func_name(insn->imm);
-	struct call_meta meta = { };
+	struct call_meta meta = { .const_key = -1 };
 	struct vreg *regs;
 	u32 i;
 	int err;
@@ -356,7 +387,7 @@ int check_helper_call(struct venv *env, const struct bpf_insn *insn, u32 idx)
 	regs = cur_regs(env);
 	for (i = BPF_REG_1; i <= BPF_REG_5; i++)
 		mark_not_init(&regs[i]);
-	err = set_ret(env, fn, &meta, idx);
+	err = set_ret(env, fn, &meta, idx, insn->imm);
 	if (!err && changes_pkt_data(insn->imm))
 		for_each_reg(env->cur, is_pkt_any, 0);
 	return err;

@@ -764,6 +764,37 @@ int check_helper_mem(struct venv *env, u32 regno, s64 size, bool write,
 	return region_access(env, regno, reg, 0, size, mem, zero_ok);
 }
 
+/*
+ * Linux's get_constant_map_key: the value of a @size-byte map key at
+ * @key, if the stack holds a known number there: bytes all known zero, or
+ * a number stored at the slot's start in exactly @size bytes.  -1: not
+ * known.
+ */
+s64 stack_const_key(struct venv *env, const struct vreg *key, u32 size)
+{
+	struct vframe *f = stack_frame(env, key);
+	const struct vslot *s;
+	s64 off;
+	u32 i;
+
+	if (key->type != PTR_TO_STACK || !bpf64_scalar_is_const(&key->var))
+		return -1;
+	off = key->off + (s64)key->var.var_off.value;
+	s = slot_at(f, off);
+	/* bytes known zero from the key on, within its slot */
+	for (i = 0; i < size; i++)
+		if ((i && !((off + i) % 8)) ||
+		    *byte_kind(f, off + i) != SLOT_ZERO)
+			break;
+	if (i == size)
+		return 0;
+	if (off % 8 || spill_size(s) != size ||
+	    s->spilled.type != SCALAR_VALUE ||
+	    !bpf64_scalar_is_const(&s->spilled.var))
+		return -1;
+	return s->spilled.var.var_off.value;
+}
+
 /* ---- LD_ABS / LD_IND ---- */
 
 int check_ld_abs(struct venv *env, const struct bpf_insn *insn)

@@ -335,6 +335,9 @@ static const struct obj_check objs[] = {
 		{ "sys_sum", true, { 0, 0, 0, 0, 0, ANY, 841688093, ANY, ANY,
 				     0, 0 }, true },
 	} },
+	{ "verif_tcp_opts", NULL, {
+		{ "tcp_mss", true, { 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0 } },
+	} },
 	{ "verif_ld_abs", NULL, {
 		{ "sf_port", true, { 23, 80, 0, 0, 0, ANY, 0, 0, 0, 8080, 0 } },
 	} },
