@@ -212,8 +212,10 @@ static void spill(struct vframe *f, s64 off, u32 size, const struct vreg *val)
 	}
 	s->spilled = *val;
 	/* a number wider than the store no longer follows its copies */
-	if (size < 8 && val->var.umax >> (size * 8))
+	if (size < 8 && val->var.umax >> (size * 8)) {
 		s->spilled.id = 0;
+		s->spilled.off = 0;
+	}
 }
 
 static int stack_write(struct venv *env, u32 regno, s32 insn_off, u32 size,
@@ -296,6 +298,7 @@ static int stack_read(struct venv *env, u32 regno, s32 insn_off, u32 size,
 		if (dst) {
 			*dst = s->spilled;
 			dst->id = 0;
+			dst->off = 0;
 			truncate_to(dst, size);
 		}
 		return 0;
