@@ -31,7 +31,7 @@
 enum {
 	PKT_TCP23, PKT_TCP_OPTS, PKT_VLAN_UDP7, PKT_QINQ_V6, PKT_UDP_BADSUM,
 	PKT_ETH_ONLY, PKT_BYTES, PKT_VM, PKT_ICMP, PKT_HTTP, PKT_V6_EXT,
-	NR_PKTS
+	PKT_DNS, NR_PKTS
 };
 
 static const char *const pkt_names[NR_PKTS] = {
@@ -39,8 +39,11 @@ static const char *const pkt_names[NR_PKTS] = {
 	"vlan ipv4 udp to 7", "q-in-q ipv6 tcp to 443",
 	"ipv4 udp, bad ip checksum", "ethernet, ipv4 cut short", "bytes 0..63",
 	"stack machine code", "ipv4 icmp", "ipv4 tcp to 8080, POST",
-	"ipv6, hop-by-hop, routing, udp",
+	"ipv6, hop-by-hop, routing, udp", "dns query www.example.com",
 };
+
+/* The query name's labels, as verif_dns.c hashes them (FNV-1a). */
+static const char *const dns_labels[] = { "www", "example", "com" };
 
 struct pkt {
 	unsigned char b[128];
@@ -192,6 +195,21 @@ static void build_pkts(void)
 	p[n + 1] = 2;
 	n += 24;
 	pkts[PKT_V6_EXT].len = n + udp(p + n, 9);
+
+	p = pkts[PKT_DNS].b;
+	n = eth(p, 0, 0x0800);
+	n += ipv4(p + n, 17, 0, 8 + 12 + 17 + 4, true);
+	n += udp(p + n, 53);
+	put16(p + n + 4, 1);		/* qdcount */
+	n += 12;
+	for (size_t i = 0; i < 3; i++) {
+		p[n++] = strlen(dns_labels[i]);
+		memcpy(p + n, dns_labels[i], strlen(dns_labels[i]));
+		n += strlen(dns_labels[i]);
+	}
+	p[n++] = 0;
+	put16(p + n, 1);		/* A */
+	pkts[PKT_DNS].len = n + 4;
 }
 
 /* ---- the objects ---- */
@@ -216,7 +234,7 @@ struct obj_check {
 	const char *pending;
 };
 
-#define ALL_ANY	{ ANY, ANY, ANY, ANY, ANY, ANY, ANY, ANY, ANY, ANY, ANY }
+#define ALL_ANY	{ ANY, ANY, ANY, ANY, ANY, ANY, ANY, ANY, ANY, ANY, ANY, ANY }
 
 static int map_fd(struct bpf64_object *o, const char *name)
 {
@@ -258,13 +276,26 @@ static void setup_route(const struct bpf64_backend *be,
 	TU_CHECK(!err, "%s: routes and next hops written", be->name);
 }
 
+/* The test's query name is blocked: its hash in dns_blocked. */
+static void setup_dns(const struct bpf64_backend *be, struct bpf64_object *o)
+{
+	unsigned int hash = 2166136261u;
+	unsigned char one = 1;
+
+	for (size_t i = 0; i < 3; i++)
+		for (const char *c = dns_labels[i]; *c; c++)
+			hash = (hash ^ (unsigned char)*c) * 16777619u;
+	TU_CHECK(!bpf64_map_update(be, map_fd(o, "dns_blocked"), &hash, &one,
+				   0), "%s: blocked name written", be->name);
+}
+
 static const struct obj_check objs[] = {
 	{ "verif_xdp_parse", NULL, {
-		{ "xdp_parse", true, { 1, 2, 3, 2, 2, 0, 2, 2, 2, 2, 2 } },
+		{ "xdp_parse", true, { 1, 2, 3, 2, 2, 0, 2, 2, 2, 2, 2, ANY } },
 	} },
 	{ "verif_tc_parse", NULL, {
 		/* (both refuse to run tc on a cut IPv4 header) */
-		{ "tc_parse", true, { 23, 2, 0, 0, 0, ANY, 0, 0, 0, 0x90, 0 } },
+		{ "tc_parse", true, { 23, 2, 0, 0, 0, ANY, 0, 0, 0, 0x90, 0, ANY } },
 	} },
 	{ "verif_loops", NULL, {
 		{ "loops_sum", true, ALL_ANY },
@@ -272,9 +303,9 @@ static const struct obj_check objs[] = {
 		{ "loops_rolled", true, ALL_ANY },
 	} },
 	{ "verif_flows", NULL, {
-		{ "flows_count", true, { 1, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0 } },
+		{ "flows_count", true, { 1, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, ANY } },
 		{ "flows_first", true, { 0x102, 0, 0, 0, 0x100, 0, 0, 0, 0,
-					 0x118, 0 } },
+					 0x118, 0, ANY } },
 	} },
 	{ "verif_percpu", NULL, {
 		{ "percpu_stats", true, ALL_ANY },
@@ -282,7 +313,7 @@ static const struct obj_check objs[] = {
 	{ "verif_route", setup_route, {
 		{ "route_xdp", true, { 256 + 0x22, 256 + 0x22, 0, 0,
 				       256 + 0x22, 0, 0, 0, 256 + 0x22,
-				       256 + 0x22, 0 } },
+				       256 + 0x22, 0, ANY } },
 	} },
 	{ "verif_events", NULL, {
 		{ "events_xdp", true, ALL_ANY },
@@ -291,34 +322,34 @@ static const struct obj_check objs[] = {
 		{ "trace_open", false, ALL_ANY },
 	} },
 	{ "verif_csum", NULL, {
-		{ "csum_check", true, { 1, 0, 0, 0, 2, ANY, 0, 0, 1, 1, 0 } },
+		{ "csum_check", true, { 1, 0, 0, 0, 2, ANY, 0, 0, 1, 1, 0, ANY } },
 	} },
 	{ "verif_calls", NULL, {
 		{ "calls_socket", true, ALL_ANY },
 	} },
 	{ "verif_switch", NULL, {
 		{ "vm_run", true, { ANY, ANY, ANY, ANY, ANY, ANY, ANY, 70, ANY,
-				     ANY, ANY } },
+				     ANY, ANY, ANY } },
 		{ "vm_class", true, { 20, 20, ANY, ANY, 30, 0, ANY, 0, 10, 20,
-				       ANY } },
+				       ANY, ANY } },
 	} },
 	{ "verif_spill", NULL, {
 		{ "spill_mix", true, ALL_ANY },
 	} },
 	{ "verif_http", NULL, {
-		{ "http_method", true, { 100, 0, 0, 0, 0, ANY, 0, 0, 0, 2, 0 } },
+		{ "http_method", true, { 100, 0, 0, 0, 0, ANY, 0, 0, 0, 2, 0, ANY } },
 	} },
 	{ "verif_ipv6_ext", NULL, {
-		{ "ipv6_l4", true, { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 17 } },
+		{ "ipv6_l4", true, { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 17, ANY } },
 	} },
 	{ "verif_tc_rewrite", NULL, {
-		{ "tc_ttl", true, { 63, 63, 0, 0, 63, ANY, 0, 0, 63, 63, 0 } },
+		{ "tc_ttl", true, { 63, 63, 0, 0, 63, ANY, 0, 0, 63, 63, 0, ANY } },
 	} },
 	{ "verif_signed", NULL, {
 		{ "signed_mix", true, ALL_ANY },
 	} },
 	{ "verif_atomics", NULL, {
-		{ "atomic_ops", true, { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 } },
+		{ "atomic_ops", true, { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, ANY } },
 	} },
 	{ "verif_pkt_calls", NULL, {
 		{ "pkt_calls", true, ALL_ANY },
@@ -328,18 +359,22 @@ static const struct obj_check objs[] = {
 	}, "precision tracking" },
 	{ "verif_xdp_adjust", NULL, {
 		{ "adjust_entry", true, { 0, 0, 2100, 0xa8, 0, 0, ANY, ANY, 0,
-					  0, 0xdd } },
+					  0, 0xdd, ANY } },
 	} },
 	{ "verif_syscall", NULL, {
 		/* (both refuse contexts shorter than the program reads) */
 		{ "sys_sum", true, { 0, 0, 0, 0, 0, ANY, 841688093, ANY, ANY,
-				     0, 0 }, true },
+				     0, 0, ANY }, true },
 	} },
 	{ "verif_tcp_opts", NULL, {
-		{ "tcp_mss", true, { 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0 } },
+		{ "tcp_mss", true, { 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, ANY } },
+	} },
+	{ "verif_dns", setup_dns, {
+		{ "dns_query", true, { 0, 0, 0, 0, 0, ANY, 0, 0, 0, 0, 0,
+				       1001 } },
 	} },
 	{ "verif_ld_abs", NULL, {
-		{ "sf_port", true, { 23, 80, 0, 0, 0, ANY, 0, 0, 0, 8080, 0 } },
+		{ "sf_port", true, { 23, 80, 0, 0, 0, ANY, 0, 0, 0, 8080, 0, ANY } },
 	} },
 };
 
