@@ -373,6 +373,10 @@ static const struct obj_check objs[] = {
 		{ "dns_query", true, { 0, 0, 0, 0, 0, ANY, 0, 0, 0, 0, 0,
 				       1001 } },
 	} },
+	{ "verif_ctx_narrow", NULL, {
+		{ "ctx_narrow", true, ALL_ANY },
+		{ "ctx_xdp", true, ALL_ANY },
+	} },
 	{ "verif_ld_abs", NULL, {
 		{ "sf_port", true, { 23, 80, 0, 0, 0, ANY, 0, 0, 0, 8080, 0, ANY } },
 	} },
