@@ -181,6 +181,24 @@ void bpf64_current_comm(char *buf, u32 size)
 	snprintf(buf, size, "%s", name);
 }
 
+/* Read by every load; written by the caller before it loads anything. */
+static bool privileged = true;
+
+void bpf64_set_privileged(bool priv)
+{
+	__atomic_store_n(&privileged, priv, __ATOMIC_RELAXED);
+}
+
+bool bpf64_capable(enum bpf64_cap cap)
+{
+	return __atomic_load_n(&privileged, __ATOMIC_RELAXED);
+}
+
+bool bpf64_unpriv_bpf_disabled(void)
+{
+	return false;
+}
+
 /* The first page is never mapped; anything else is the caller's to give. */
 static bool user_addr_bad(u64 addr, size_t n)
 {

@@ -9,7 +9,9 @@
  * large ones.  A zero-sized request returns ZERO_SIZE_PTR, which is not
  * NULL and may be freed, like the hosted home's one-byte allocation.
  */
+#include <linux/capability.h>
 #include <linux/cred.h>
+#include <linux/moduleparam.h>
 #include <linux/mm.h>
 #include <linux/random.h>
 #include <linux/sched.h>
@@ -87,6 +89,29 @@ void bpf64_current_comm(char *buf, u32 size)
 {
 	if (size)
 		strscpy(buf, current->comm, size);
+}
+
+/* Linux's sysctl kernel.unprivileged_bpf_disabled, which modules cannot read */
+static int unprivileged_bpf_disabled = 2;
+module_param(unprivileged_bpf_disabled, int, 0644);
+MODULE_PARM_DESC(unprivileged_bpf_disabled,
+		 "0: tasks without CAP_BPF may use bpf64's bpf() (default 2: no)");
+
+bool bpf64_capable(enum bpf64_cap cap)
+{
+	static const int caps[] = {
+		[BPF64_CAP_BPF] = CAP_BPF,
+		[BPF64_CAP_PERFMON] = CAP_PERFMON,
+		[BPF64_CAP_NET_ADMIN] = CAP_NET_ADMIN,
+		[BPF64_CAP_SYS_ADMIN] = CAP_SYS_ADMIN,
+	};
+
+	return capable(caps[cap]) || capable(CAP_SYS_ADMIN);
+}
+
+bool bpf64_unpriv_bpf_disabled(void)
+{
+	return READ_ONCE(unprivileged_bpf_disabled) != 0;
 }
 
 int bpf64_copy_from_user(void *dst, u64 src, size_t n)

@@ -294,16 +294,21 @@ static void **fd_slot(struct bpf64_array *array, u32 index)
 	return array_elem(array, index, 0);
 }
 
-/* Every program in a PROG_ARRAY has the type of the first. */
+bool bpf64_prog_array_compatible(struct bpf64_map *map,
+				 const struct bpf64_prog *prog)
+{
+	u32 want = prog->type << 2 |
+		   (prog->jit ? BPF64_OWNER_JITED : BPF64_OWNER_INTERPRETED);
+	u32 owner = bpf64_atomic_cmpxchg32(&map->prog_array_owner, 0, want);
+
+	return !owner || owner == want;
+}
+
 static void *prog_fd_get(struct bpf64_map *map, int fd, int *err)
 {
 	struct bpf64_prog *prog = bpf64_prog_get_by_fd(fd, err);
-	u32 owner;
 
-	if (!prog)
-		return NULL;
-	owner = bpf64_atomic_cmpxchg32(&map->owner_prog_type, 0, prog->type);
-	if (owner && owner != prog->type) {
+	if (prog && !bpf64_prog_array_compatible(map, prog)) {
 		bpf64_prog_put(prog);
 		*err = -EINVAL;
 		return NULL;

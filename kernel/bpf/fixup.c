@@ -27,6 +27,7 @@
  */
 #include <linux/bpf64/ctx_rewrite.h>
 #include <linux/bpf64/patch.h>
+#include <linux/bpf64/verifier.h>
 #include "fixup.h"
 
 /* One converted instruction's growth: at most 3 per instruction. */
@@ -307,6 +308,8 @@ int bpf64_fixup(struct bpf64_prog *prog, const struct bpf64_insn_aux *aux,
 	bpf64_patch_init(&fx.set, fx.work, fx.len, log);
 	for (i = 0; !err && i < fx.len; i += insn_width(&fx, i))
 		err = fix_insn(&fx, i);
+	if (!err)
+		err = bpf64_sanitize(&fx.set, aux);
 	if (!err)
 		err = apply(&fx);
 	bpf64_patch_release(&fx.set);

@@ -609,6 +609,8 @@ static int decode(const struct bpf_insn *insn, s32 *imm)
 		return (BPF_MODE(insn->code) == BPF_MEMSX ? OP_LDXS_B :
 			OP_LDX_B) + sz;
 	case BPF_ST:
+		if (BPF_MODE(insn->code) == BPF64_NOSPEC)
+			return OP_NOSPEC;
 		return OP_ST_B + sz;
 	default:	/* BPF_STX */
 		if (BPF_MODE(insn->code) == BPF_ATOMIC)

@@ -51,7 +51,7 @@ void bpf64_interp_image_free(struct bpf64_interp_image *img);
 
 /* Everything else, one handler each. */
 #define INTERP_SINGLE_OPS(F) \
-	F(NEG64) F(NEG32) F(NOP) F(ZEXT16) F(ZEXT32) \
+	F(NEG64) F(NEG32) F(NOP) F(NOSPEC) F(ZEXT16) F(ZEXT32) \
 	F(BSWAP16) F(BSWAP32) F(BSWAP64) \
 	F(MOVSX64_8) F(MOVSX64_16) F(MOVSX64_32) F(MOVSX32_8) F(MOVSX32_16) \
 	F(JA) F(CALL_HELPER) F(CALL_LOCAL) F(CALLX) F(TAIL_CALL) F(EXIT) \

@@ -23,7 +23,7 @@ static u64 INTERP_FN(const struct bpf64_iinsn *ii, const u64 *args,
 		INTERP_SINGLE_OPS(INTERP_LABEL)
 	};
 	u64 stack[BPF64_MAX_STACK / sizeof(u64)];
-	u64 regs[BPF64_NR_REGS];
+	u64 regs[BPF64_NR_REGS + 1];	/* and AX, for rewrites' scratch */
 	u64 addr;
 	u32 sval;
 
@@ -156,6 +156,7 @@ static u64 INTERP_FN(const struct bpf64_iinsn *ii, const u64 *args,
 	L_NEG64: DST = -DST; NEXT;
 	L_NEG32: DST = (u32)-(u32)DST; NEXT;
 	L_NOP: NEXT;
+	L_NOSPEC: bpf64_barrier_nospec(); NEXT;
 	L_ZEXT16: DST = (u16)DST; NEXT;
 	L_ZEXT32: DST = (u32)DST; NEXT;
 	L_BSWAP16: DST = __builtin_bswap16((u16)DST); NEXT;

@@ -80,15 +80,21 @@ static int add_used_map(struct bpf64_prog *prog, struct bpf64_map *map)
 	return 0;
 }
 
-/* A tail call map takes the type of the first program that uses it. */
+/*
+ * A tail call map takes the type of the first program that uses it; the
+ * owner is set after the JIT (check_tail_call_owners), a type that cannot
+ * match is refused here already.
+ */
 static int check_prog_array_owner(struct bpf64_prog *prog,
 				  struct bpf64_map *map, u32 idx,
 				  struct bpf64_log *log)
 {
+	u32 owner;
+
 	if (map->map_type != BPF_MAP_TYPE_PROG_ARRAY)
 		return 0;
-	if (!bpf64_atomic_cmpxchg32(&map->owner_prog_type, 0, prog->type) ||
-	    map->owner_prog_type == prog->type)
+	owner = READ_ONCE(map->prog_array_owner);
+	if (!owner || BPF64_OWNER_TYPE(owner) == prog->type)
 		return 0;
 	bpf64_log(log, "insn %u: tail_call map of another program type\n", idx);
 	return -EINVAL;
@@ -290,6 +296,25 @@ static int select_runtime(struct bpf64_prog *prog)
 	return err == -ENOMEM ? err : 0;
 }
 
+/* Linux's bpf_check_tail_call(): after the JIT, as whether it JITed counts. */
+static int check_tail_call_owners(struct bpf64_prog *prog,
+				  struct bpf64_log *log)
+{
+	u32 i;
+
+	for (i = 0; i < prog->nr_used_maps; i++) {
+		struct bpf64_map *map = prog->used_maps[i];
+
+		if (map->map_type == BPF_MAP_TYPE_PROG_ARRAY &&
+		    !bpf64_prog_array_compatible(map, prog)) {
+			bpf64_log(log, "tail_call map holds programs %s\n",
+				  prog->jit ? "not JITed" : "JITed");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 /*
  * Verification and the rewrites after it (kernel/bpf/fixup.c): helpers
  * are inlined for the JIT only, as Linux does, and the JITs here (x86-64)
@@ -300,6 +325,7 @@ static int check_and_prepare(struct bpf64_prog *prog, u32 prog_flags,
 {
 	const struct bpf64_fixup_opts fixup_opts = {
 		.jit = bpf64_jit_enable,
+		.unpriv = !bpf64_capable(BPF64_CAP_BPF),
 		.rnd_hi32 = prog_flags & BPF_F_TEST_RND_HI32,
 	};
 	struct bpf64_insn_aux *aux = NULL;
@@ -323,6 +349,8 @@ static int check_and_prepare(struct bpf64_prog *prog, u32 prog_flags,
 		err = bpf64_interp_prepare(prog, BPF64_RUN_TRUSTED, log);
 	if (!err)
 		err = select_runtime(prog);
+	if (!err)
+		err = check_tail_call_owners(prog, log);
 	return err;
 }
 
@@ -347,6 +375,9 @@ int bpf64_sys_prog_load(union bpf_attr *attr)
 		return -EINVAL;
 	if (!attr->insn_cnt || attr->insn_cnt > BPF64_MAX_INSNS)
 		return -E2BIG;
+	err = bpf64_priv_prog_load(attr->prog_type, attr->insn_cnt);
+	if (err)
+		return err;
 	ops = bpf64_prog_type_ops(attr->prog_type);
 	if (!ops)
 		return -EINVAL;

@@ -7,7 +7,9 @@
  * permissions and copies keys and values between the caller and kernel
  * buffers, so that map and program code only ever sees kernel memory.
  */
+#include <linux/bpf64/jit.h>
 #include <linux/bpf64/syscall.h>
+#include <linux/bpf64/verifier.h>
 #include "objects.h"
 #include "prog_load.h"
 
@@ -593,8 +595,10 @@ static int map_get_info(const union bpf_attr *attr, union bpf_attr *uattr,
 static int prog_get_info(const union bpf_attr *attr, union bpf_attr *uattr,
 			 struct bpf64_prog *prog)
 {
+	bool show_insns = bpf64_capable(BPF64_CAP_BPF);
 	struct bpf_prog_info info;
-	u32 len, n, i;
+	const u8 *code = NULL;
+	u32 len, n, i, code_len = 0;
 	int err = info_prepare(attr, &info, sizeof(info), &len);
 
 	if (err)
@@ -608,18 +612,28 @@ static int prog_get_info(const union bpf_attr *attr, union bpf_attr *uattr,
 					       sizeof(u32)))
 				return -EFAULT;
 	}
-	if (len >= ATTR_INFO_END(xlated_prog_insns) && info.xlated_prog_insns &&
-	    info.xlated_prog_len) {
+	/* The instructions are CAP_BPF's to see, as in Linux. */
+	if (show_insns && len >= ATTR_INFO_END(xlated_prog_insns) &&
+	    info.xlated_prog_insns && info.xlated_prog_len) {
 		err = bpf64_prog_dump_xlated(prog, info.xlated_prog_insns,
 					     info.xlated_prog_len);
 		if (err)
 			return err;
 	}
+	if (prog->jit)
+		code = bpf64_jit_code(prog->jit, &code_len);
+	if (show_insns && code && len >= ATTR_INFO_END(jited_prog_insns) &&
+	    info.jited_prog_insns &&
+	    bpf64_copy_to_user(info.jited_prog_insns, code,
+			       min(info.jited_prog_len, code_len)))
+		return -EFAULT;
 	memset(&info, 0, sizeof(info));
 	info.type = prog->type;
 	info.id = prog->id;
 	memcpy(info.tag, prog->tag, sizeof(info.tag));
-	info.xlated_prog_len = prog->len * sizeof(struct bpf_insn);
+	info.xlated_prog_len = show_insns ? prog->len * sizeof(struct bpf_insn) :
+					    0;
+	info.jited_prog_len = show_insns ? code_len : 0;
 	info.load_time = prog->load_time;
 	info.nr_map_ids = prog->nr_used_maps;
 	memcpy(info.name, prog->name, sizeof(info.name));
@@ -654,6 +668,7 @@ long bpf64_sys_bpf(int cmd, union bpf_attr *uattr, unsigned int size)
 	union bpf_attr attr;
 	u8 byte;
 	u32 i;
+	int err;
 
 	/* Linux's bpf_check_uarg_tail_zero: a longer attr must end in zeros. */
 	for (i = sizeof(attr); i < size; i++) {
@@ -670,10 +685,14 @@ long bpf64_sys_bpf(int cmd, union bpf_attr *uattr, unsigned int size)
 		return -EINVAL;
 	if (!attr_tail_zero(&attr, attr_last[cmd]))
 		return -EINVAL;
+	err = bpf64_priv_cmd(cmd);
+	if (err)
+		return err;
 
 	switch (cmd) {
 	case BPF_MAP_CREATE:
-		return map_create(&attr);
+		err = bpf64_priv_map_create(attr.map_type);
+		return err ? err : map_create(&attr);
 	case BPF_MAP_LOOKUP_ELEM:
 		return map_value_out(&attr, MAP_READ, map_lookup_copy);
 	case BPF_MAP_UPDATE_ELEM:

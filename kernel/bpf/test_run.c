@@ -25,7 +25,7 @@ static int prog_run_once(struct bpf64_prog *prog, struct bpf64_run *run,
 	if (!prog->jit)
 		return bpf64_interp_run(prog, run, r0);
 	memset(&run->fault, 0, sizeof(run->fault));
-	*r0 = bpf64_jit_run(prog->jit, run->args);
+	*r0 = bpf64_jit_run(prog->jit, run);
 	return 0;
 }
 

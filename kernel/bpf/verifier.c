@@ -268,7 +268,8 @@ static bool states_safe(struct venv *env, const struct vstate *old,
 	bool ok = true;
 	u32 i;
 
-	if (old->curframe != cur->curframe || old->nr_refs != cur->nr_refs)
+	if (old->curframe != cur->curframe || old->nr_refs != cur->nr_refs ||
+	    (old->speculative && !cur->speculative))
 		return false;
 	map->n = 0;
 	for (i = 0; ok && i < old->nr_refs; i++)
@@ -353,7 +354,8 @@ static int is_state_visited(struct venv *env, u32 idx)
 			}
 			continue;
 		}
-		if (states_safe(env, st, cur, false))
+		/* unprivileged masking compares every path (Linux) */
+		if (states_safe(env, st, cur, env->explore_alu_limits))
 			return 1;
 	}
 	if (count >= MAX_STATES_PER_INSN)
@@ -800,7 +802,8 @@ static int do_check(struct venv *env)
 				continue;
 			}
 		}
-		env->aux[idx].seen = true;
+		/* dead code stays dead if only speculation reaches it */
+		env->aux[idx].seen |= !env->cur->speculative;
 		if (vlog_all(env)) {
 			print_state(env);
 			print_insn(env, idx);
@@ -808,8 +811,11 @@ static int do_check(struct venv *env)
 		err = path_add(env, idx);
 		if (err)
 			return err;
-		done = false;
-		err = do_insn(env, &idx, &done);
+		done = vpriv_spec_stop(env, idx);
+		if (!done)
+			err = do_insn(env, &idx, &done);
+		if (err)
+			err = vpriv_spec_error(env, err, &done);
 		if (err)
 			return err;
 		if (done) {
@@ -855,6 +861,8 @@ static int run_verifier(struct venv *env)
 	if (!err)
 		err = check_subprog_exits(env);
 	if (!err)
+		err = vpriv_check_cfg(env);
+	if (!err)
 		err = check_cfg(env);
 	if (!err)
 		err = compute_liveness(env);
@@ -881,7 +889,11 @@ int bpf64_verify_aux(struct bpf64_prog *prog, struct bpf64_log *log,
 	env->insns = prog->insns;
 	env->len = prog->len;
 	env->log = log;
-	env->allow_uninit_stack = true;
+	err = vpriv_init(env);
+	if (err) {
+		bpf64_free(env);
+		return err;
+	}
 	env->explored = bpf64_zalloc_array(prog->len, sizeof(*env->explored));
 	env->prune_point = bpf64_zalloc_array(prog->len + 1, sizeof(bool));
 	env->aux = bpf64_zalloc_array(prog->len, sizeof(*env->aux));

@@ -67,7 +67,7 @@ struct vframe {
 	struct vslot stack[NR_SLOTS];	/* slot i: fp - 8 * (i + 1) */
 	u32 callsite;		/* insn of the call that made this frame */
 	u32 subprog;
-	u32 depth;		/* deepest stack byte used */
+	u32 depth;		/* stack the path touched (allocated_stack) */
 };
 
 struct vref {
@@ -85,6 +85,8 @@ struct vstate {
 	u32 branches;		/* live paths below a stored checkpoint */
 	u32 insn_idx;		/* a stored checkpoint's insn */
 	u32 path_len;		/* level 1 log: the path's length here */
+	/* only a mispredicted branch takes this path (verifier_unpriv.c) */
+	bool speculative;
 };
 
 struct vstate_list {
@@ -146,6 +148,12 @@ struct venv {
 	u32 total_states, peak_states, cur_states, max_states_per_insn;
 	struct idmap idmap;
 	char buf[320];
+	/* privileges, as Linux's (verifier_unpriv.c) */
+	bool allow_ptr_leaks;
+	bool bypass_spec_v1, bypass_spec_v4;
+	bool bpf_capable;
+	bool explore_alu_limits;	/* no pruning but on equal states */
+	u32 spec_log_pos;		/* the log before a speculative insn */
 };
 
 __printf(2, 3) void vlog(struct venv *env, const char *fmt, ...);
@@ -212,5 +220,38 @@ int check_exit(struct venv *env, u32 *insn_idx, bool *done);
 int release_reference(struct venv *env, u32 ref_obj_id);
 int check_subprog_exits(struct venv *env);
 int check_reference_leak(struct venv *env, const char *what);
+
+/* verifier_unpriv.c: what a caller without CAP_PERFMON may not do */
+struct vsanitize {
+	u8 alu_state;		/* BPF64_ALU_*, 0: nothing to mask */
+	u32 alu_limit;
+	bool mask_to_left;
+};
+
+int vpriv_init(struct venv *env);
+bool vpriv_spec_stop(struct venv *env, u32 idx);
+int vpriv_spec_error(struct venv *env, int err, bool *done);
+int vpriv_spec_branch(struct venv *env, const struct bpf_insn *insn,
+		      u32 target);
+int vpriv_check_cfg(struct venv *env);
+bool vpriv_stack_unseen(struct venv *env, const struct vreg *reg, s64 min,
+			bool write);
+bool vpriv_is_leak(const struct venv *env, const struct vreg *reg);
+int vpriv_leak(struct venv *env, u32 regno, const char *where);
+int vpriv_store(struct venv *env, u32 idx, u8 ptr_type,
+		const struct vreg *val);
+int vpriv_stack_store(struct venv *env, const struct vslot *slot, s64 off,
+		      u32 size, const struct vreg *val);
+int vpriv_alu_ptr(struct venv *env, const struct bpf_insn *insn);
+int vpriv_ptr_alu_pre(struct venv *env, const struct bpf_insn *insn,
+		      const struct vreg *ptr, const struct vreg *off,
+		      struct vsanitize *san);
+int vpriv_ptr_alu_post(struct venv *env, const struct bpf_insn *insn,
+		       const struct vsanitize *san);
+int vpriv_scalar_alu(struct venv *env, const struct bpf_insn *insn);
+int vpriv_cmp(struct venv *env, u32 regno);
+bool vpriv_helper_ok(const struct venv *env, u32 func_id);
+int vpriv_var_size_write(struct venv *env, u32 mem_regno,
+			 const struct vreg *size, bool zero_ok);
 
 #endif /* _KERNEL_BPF_VERIFIER_H */

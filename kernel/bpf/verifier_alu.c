@@ -96,17 +96,28 @@ static int ptr_alu(struct venv *env, const struct bpf_insn *insn,
 {
 	struct vreg res = *ptr;
 	u8 op = BPF_OP(insn->code);
+	struct vsanitize san;
 	int err;
 
 	err = ptr_op_allowed(env, insn, ptr);
 	if (err == 1) {
-		mark_unknown(&cur_regs(env)[insn->dst_reg]);
-		return 0;
+		err = vpriv_alu_ptr(env, insn);
+		if (!err)
+			mark_unknown(&cur_regs(env)[insn->dst_reg]);
+		return err;
 	}
 	if (err)
 		return err;
 	if (!sane_offset(env, off, ptr->type))
 		return -EINVAL;
+	err = vpriv_ptr_alu_pre(env, insn, ptr, off, &san);
+	if (err)
+		return err;
+	if (op == BPF_SUB && ptr != &cur_regs(env)[insn->dst_reg]) {
+		vlog(env, "R%d tried to subtract pointer from scalar\n",
+		     insn->dst_reg);
+		return -EACCES;
+	}
 	if (bpf64_scalar_is_const(&off->var)) {
 		s64 v = off->var.smin;
 
@@ -123,7 +134,7 @@ static int ptr_alu(struct venv *env, const struct bpf_insn *insn,
 	if (!sane_offset(env, &res, ptr->type))
 		return -EINVAL;
 	cur_regs(env)[insn->dst_reg] = res;
-	return 0;
+	return vpriv_ptr_alu_post(env, insn, &san);
 }
 
 /*
@@ -149,9 +160,12 @@ static void unlink(struct vreg *reg)
 	reg->off = 0;
 }
 
-/* dst OP= src on numbers: does dst stay linked, and how far moved? */
-static void link_alu(struct vreg *dst, const struct vreg *src,
-		     const struct bpf_insn *insn)
+/*
+ * dst OP= src on numbers: does dst stay linked, and how far moved?  (Not
+ * without CAP_BPF, as Linux.)
+ */
+static void link_alu(struct venv *env, struct vreg *dst,
+		     const struct vreg *src, const struct bpf_insn *insn)
 {
 	bool is32 = BPF_CLASS(insn->code) == BPF_ALU;
 	u8 op = BPF_OP(insn->code);
@@ -159,7 +173,8 @@ static void link_alu(struct vreg *dst, const struct vreg *src,
 			src->var.var_off;
 	s64 val = is32 ? (s32)t.value : (s64)t.value;
 
-	if (!dst->id || (dst->id & LINK_FLAGS) || !tnum_is_const(t) ||
+	if (!env->bpf_capable || !dst->id || (dst->id & LINK_FLAGS) ||
+	    !tnum_is_const(t) ||
 	    (op != BPF_ADD && op != BPF_SUB) ||
 	    (!is32 && (val < LINK_OFF_MIN || val > LINK_OFF_MAX)) ||
 	    (is32 && dst->var.umax > 0xffffffffULL) ||
@@ -192,6 +207,8 @@ static int check_mov(struct venv *env, const struct bpf_insn *insn)
 	}
 	if (src.type != SCALAR_VALUE) {
 		/* a pointer's bits as a number: privileged only */
+		if (vpriv_alu_ptr(env, insn))
+			return -EACCES;
 		mark_unknown(dst);
 		if (BPF_CLASS(insn->code) == BPF_ALU)
 			bpf64_scalar_zext32(&dst->var);
@@ -256,8 +273,10 @@ int check_alu(struct venv *env, const struct bpf_insn *insn)
 	if (err)
 		return err;
 	if ((op == BPF_NEG || op == BPF_END) && dst->type != SCALAR_VALUE) {
-		mark_unknown(dst);	/* a pointer's bits: privileged */
-		return 0;
+		err = vpriv_alu_ptr(env, insn);
+		if (!err)
+			mark_unknown(dst);	/* a pointer's bits: privileged */
+		return err;
 	}
 	if (BPF_SRC(insn->code) == BPF_X && op != BPF_END && op != BPF_NEG)
 		src = regs[insn->src_reg];
@@ -265,12 +284,12 @@ int check_alu(struct venv *env, const struct bpf_insn *insn)
 		imm_scalar(&src, insn->imm);
 
 	if (dst->type == SCALAR_VALUE && src.type == SCALAR_VALUE) {
-		link_alu(dst, &src, insn);
+		link_alu(env, dst, &src, insn);
 		bpf64_scalar_alu(&dst->var, &src.var, insn);
-		return 0;
+		return vpriv_scalar_alu(env, insn);
 	}
 	if (dst->type != SCALAR_VALUE && src.type != SCALAR_VALUE) {
-		if (op == BPF_SUB) {
+		if (op == BPF_SUB && env->allow_ptr_leaks) {
 			/* ptr - ptr: a number, of any width (Linux too) */
 			mark_unknown(dst);
 			return 0;
@@ -282,11 +301,6 @@ int check_alu(struct venv *env, const struct bpf_insn *insn)
 	if (dst->type != SCALAR_VALUE)
 		return ptr_alu(env, insn, dst, &src);
 	/* scalar OP pointer */
-	if (op == BPF_SUB && BPF_CLASS(insn->code) == BPF_ALU64) {
-		vlog(env, "R%d tried to subtract pointer from scalar\n",
-		     insn->dst_reg);
-		return -EACCES;
-	}
 	{
 		struct vreg off = *dst;
 
@@ -502,6 +516,11 @@ static int pkt_compare(struct venv *env, const struct bpf_insn *insn,
 	return 0;
 }
 
+static bool pkt_any(const struct vreg *reg)
+{
+	return reg_is_pkt(reg) || reg->type == PTR_TO_PACKET_END;
+}
+
 static struct vreg *state_reg(struct vstate *st, u32 regno)
 {
 	return &st->frame[st->curframe]->regs[regno];
@@ -580,6 +599,11 @@ int check_cond_jmp(struct venv *env, const struct bpf_insn *insn, u32 *idx)
 	dst = &cur_regs(env)[insn->dst_reg];
 	imm_scalar(&src_k, insn->imm);
 	src = is_x ? &cur_regs(env)[insn->src_reg] : &src_k;
+	if (is_x && !(pkt_any(dst) && pkt_any(src))) {
+		err = vpriv_cmp(env, insn->src_reg);
+		if (err)
+			return err;
+	}
 
 	if (!is32 && !is_x && (op == BPF_JEQ || op == BPF_JNE) && !insn->imm &&
 	    reg_maybe_null(dst))
@@ -596,14 +620,18 @@ int check_cond_jmp(struct venv *env, const struct bpf_insn *insn, u32 *idx)
 					 dst->type == PTR_TO_MEM))
 		taken = op == BPF_JNE;	/* never NULL, as Linux knows */
 	if (taken == 1) {
+		err = vpriv_spec_branch(env, insn, *idx + 1);
 		*idx += 1 + insn->off;
-		return 0;
+		return err;
 	}
 	if (taken == 0) {
+		err = vpriv_spec_branch(env, insn, *idx + 1 + insn->off);
 		(*idx)++;
-		return 0;
+		return err;
 	}
-	err = vpush_branch(env, *idx + 1 + insn->off, &other);
+	err = vpriv_cmp(env, insn->dst_reg);
+	if (!err)
+		err = vpush_branch(env, *idx + 1 + insn->off, &other);
 	if (err)
 		return err;
 	if (dst->type == SCALAR_VALUE && src->type == SCALAR_VALUE) {

@@ -135,6 +135,13 @@ static int check_size_arg(struct venv *env, u32 regno, u8 type,
 		     regno);
 		return -EACCES;
 	}
+	if (meta->mem_write) {
+		int err = vpriv_var_size_write(env, meta->mem_regno, reg,
+					       zero_ok && !reg->var.umin);
+
+		if (err)
+			return err;
+	}
 	return check_helper_mem(env, meta->mem_regno, reg->var.umax,
 				meta->mem_write, zero_ok && !reg->var.umin);
 }
@@ -258,14 +265,14 @@ static int check_arg(struct venv *env, u32 regno, u8 type,
 		meta->alloc_size = reg->var.var_off.value;
 		return 0;
 	default:	/* BPF64_ARG_ANYTHING */
-		return 0;
+		return vpriv_leak(env, regno, "into helper function");
 	}
 }
 
 /*
- * As Linux (6.13 on): a lookup in an array (per-CPU or not) with a key
- * known at load and below max_entries finds its element; r0 needs no
- * null check.  Only for the program's own maps: an inner map's template
+ * As Linux (6.13 on, with CAP_BPF): a lookup in an array (per-CPU or
+ * not) with a key known at load and below max_entries finds its element;
+ * r0 needs no null check.  Only for the program's own maps: an inner map's template
  * need not have the size of the map found at run time.
  */
 static bool lookup_cannot_fail(const struct venv *env,
@@ -274,7 +281,8 @@ static bool lookup_cannot_fail(const struct venv *env,
 	const struct bpf64_prog *prog = env->prog;
 	u32 i;
 
-	if (func_id != BPF_FUNC_map_lookup_elem || meta->const_key < 0 ||
+	if (!env->bpf_capable || func_id != BPF_FUNC_map_lookup_elem ||
+	    meta->const_key < 0 ||
 	    meta->const_key >= meta->map->max_entries ||
 	    (meta->map->map_type != BPF_MAP_TYPE_ARRAY &&
 	     meta->map->map_type != BPF_MAP_TYPE_PERCPU_ARRAY))
@@ -350,7 +358,7 @@ int check_helper_call(struct venv *env, const struct bpf_insn *insn, u32 idx)
 	u32 i;
 	int err;
 
-	if (name)
+	if (name && vpriv_helper_ok(env, insn->imm))
 		fn = env->prog->ops->get_func_proto(insn->imm, env->prog);
 	if (!name || !fn) {
 		if (name)
@@ -488,6 +496,8 @@ int check_exit(struct venv *env, u32 *insn_idx, bool *done)
 					   "BPF_EXIT instruction in main prog");
 		if (!err)
 			err = check_reg_read(env, BPF_REG_0);
+		if (!err)
+			err = vpriv_leak(env, BPF_REG_0, "as return value");
 		*done = !err;
 		return err;
 	}

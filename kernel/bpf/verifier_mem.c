@@ -73,16 +73,19 @@ static int stack_range(struct venv *env, u32 regno, const struct vreg *reg,
 {
 	const struct bpf64_scalar *v = &reg->var;
 	s64 off = (s64)reg->off + insn_off;
+	bool unseen;
 	char tn[48];
 
 	if (bpf64_scalar_is_const(v)) {
 		*minp = *maxp = off + (s64)v->var_off.value;
-		if (*minp < -BPF64_MAX_STACK || *maxp + size > 0 || size < 0) {
+		unseen = vpriv_stack_unseen(env, reg, *minp, acc & ACC_WRITE);
+		if (*minp < -BPF64_MAX_STACK || *maxp + size > 0 || size < 0 ||
+		    unseen) {
 			vlog(env, "invalid%s stack R%u off=%lld size=%d\n",
 			     acc_extra[acc & ACC_WRITE], regno,
 			     (long long)*minp, size);
-			return acc & ACC_HELPER ? stack_range_err(*minp) :
-			       -EACCES;
+			return acc & ACC_HELPER && !unseen ?
+			       stack_range_err(*minp) : -EACCES;
 		}
 		return 0;
 	}
@@ -93,11 +96,13 @@ static int stack_range(struct venv *env, u32 regno, const struct vreg *reg,
 	}
 	*minp = off + v->smin;
 	*maxp = off + v->smax;
-	if (*minp < -BPF64_MAX_STACK || *maxp + size > 0 || size < 0) {
+	unseen = vpriv_stack_unseen(env, reg, *minp, acc & ACC_WRITE);
+	if (*minp < -BPF64_MAX_STACK || *maxp + size > 0 || size < 0 ||
+	    unseen) {
 		tnum_strn(tn, sizeof(tn), v->var_off);
 		vlog(env, "invalid variable-offset%s stack R%u var_off=%s off=%d size=%d\n",
 		     acc_extra[acc & ACC_WRITE], regno, tn, (int)off, size);
-		return stack_range_err(*minp);
+		return unseen ? -EACCES : stack_range_err(*minp);
 	}
 	return 0;
 }
@@ -157,24 +162,28 @@ static int stack_init_check(struct venv *env, u32 regno,
 	s64 o;
 
 	for (o = min; o < max + size; o++) {
-		if (slot_at(f, o)->kind[0] == SLOT_SPILL ||
+		const struct vslot *s = slot_at(f, o);
+
+		/* unprivileged: no helper sees a spilled pointer's bits */
+		if (s->kind[0] == SLOT_SPILL ?
+		    !(helper && vpriv_is_leak(env, &s->spilled)) :
 		    *byte_kind(f, o) != SLOT_INVALID)
 			continue;
 		if (env->allow_uninit_stack) {
 			env->read_uninit_stack = true;
 			continue;
 		}
+		/* Linux 6.18 names no register for insns, no "indirect" */
 		if (min == max && !helper) {
 			vlog(env, "invalid read from stack off %lld+%lld size %u\n",
 			     (long long)min, (long long)(o - min), size);
 		} else if (min == max) {
-			vlog(env, "invalid indirect read from stack R%u off %lld+%lld size %u\n",
+			vlog(env, "invalid read from stack R%u off %lld+%lld size %u\n",
 			     regno, (long long)min, (long long)(o - min), size);
 		} else {
 			tnum_strn(tn, sizeof(tn), reg->var.var_off);
-			vlog(env, "invalid%s read from stack R%u var_off %s+%lld size %u\n",
-			     helper ? " indirect" : "", regno, tn,
-			     (long long)(o - min), size);
+			vlog(env, "invalid read from stack R%u var_off %s+%lld size %u\n",
+			     regno, tn, (long long)(o - min), size);
 		}
 		return -EACCES;
 	}
@@ -231,6 +240,11 @@ static int stack_write(struct venv *env, u32 regno, s32 insn_off, u32 size,
 	if (err)
 		return err;
 	note_depth(env, reg, off);
+	if (off == max) {
+		err = vpriv_stack_store(env, slot_at(f, off), off, size, val);
+		if (err)
+			return err;
+	}
 	if (val && reg_is_ptr(val) && size != 8) {
 		vlog(env, "invalid size of register spill\n");
 		return -EACCES;
@@ -243,7 +257,9 @@ static int stack_write(struct venv *env, u32 regno, s32 insn_off, u32 size,
 		stack_write_var(f, off, max, size);
 		return 0;
 	}
-	if (!(off % 8) && val && (size == 8 || val->type == SCALAR_VALUE)) {
+	/* without CAP_BPF, Linux keeps no number spilled */
+	if (!(off % 8) && val &&
+	    (val->type != SCALAR_VALUE || env->bpf_capable)) {
 		spill(f, off, size, val);
 		return 0;
 	}
@@ -287,7 +303,12 @@ static int stack_read(struct venv *env, u32 regno, s32 insn_off, u32 size,
 	if (off == max && spill_size(s) == 8 && size == 8 && !(off % 8)) {
 		if (dst)
 			*dst = s->spilled;
-		return 0;
+		if (dst || !vpriv_is_leak(env, &s->spilled))
+			return 0;
+		/* an atomic would use a pointer as a number */
+		vlog(env, "leaking pointer from stack off %lld\n",
+		     (long long)off);
+		return -EACCES;
 	}
 	if (off == max && s->kind[0] == SLOT_SPILL && reg_is_ptr(&s->spilled)) {
 		vlog(env, "invalid size of register fill\n");
@@ -484,6 +505,11 @@ static int map_ptr_access(struct venv *env, u32 regno, s32 off, u32 size,
 	const char *name =
 		map_struct_name(cur_regs(env)[regno].map->map_type);
 
+	if (!env->allow_ptr_leaks) {
+		vlog(env, "'struct %s' access is allowed only to CAP_PERFMON and CAP_SYS_ADMIN\n",
+		     name);
+		return -EACCES;
+	}
 	if (off < 0) {
 		vlog(env, "R%u is %s invalid negative access: off=%d\n", regno,
 		     name, off);
@@ -578,6 +604,8 @@ static int mem_access(struct venv *env, u32 idx, u32 regno, s32 insn_off,
 		err = check_alignment(env, reg, insn_off, size,
 				      BPF_MODE(env->insns[idx].code) ==
 				      BPF_ATOMIC);
+	if (!err)
+		err = vpriv_store(env, idx, reg->type, write ? val : NULL);
 	if (err)
 		return err;
 	switch (reg->type) {
@@ -640,6 +668,10 @@ static int check_atomic(struct venv *env, const struct bpf_insn *insn,
 		err = check_reg_read(env, insn->dst_reg);
 	if (!err && insn->imm == BPF_CMPXCHG)
 		err = check_reg_read(env, BPF_REG_0);
+	if (!err && insn->imm == BPF_CMPXCHG)
+		err = vpriv_leak(env, BPF_REG_0, "into mem");
+	if (!err)
+		err = vpriv_leak(env, insn->src_reg, "into mem");
 	if (err)
 		return err;
 	if (ptr->type == PTR_TO_CTX || reg_is_pkt(ptr)) {

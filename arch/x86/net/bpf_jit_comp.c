@@ -1,153 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The x86-64 JIT: BPF instructions to native code.
+ * The x86-64 JIT: each BPF instruction to native code.
  *
  * Registers map as in Linux's JIT: r0-r5 onto the System V argument and
- * return registers, r6-r9 onto callee-saved ones, r10 onto rbp; r9, r10
- * and r11 of x86 are scratch (shifts by a register, divisions, fetching
- * atomics).  Every function of the program (the main one and each target
- * of a local call) gets its own prologue: push rbp, a 512-byte frame below
- * it, then only the callee-saved registers that function names.
- *
- * The image is emitted in passes.  Every instruction starts at a generous
- * size estimate; each pass picks jump sizes from the previous pass's
- * layout, so sizes only shrink, until two passes agree; then the last pass
- * writes into the image.
+ * return registers, r6-r9 onto callee-saved ones, r10 onto rbp, the
+ * blinding register AX onto r10; r9-r11 of x86 are scratch (shifts by a
+ * register, divisions, fetching atomics, packet loads) and r12 holds the
+ * run.  Every function of the program (the main one and each target of a
+ * local call) gets its own prologue: push rbp, a 512-byte frame below it
+ * (zeroed when the verifier let the program read stack it never wrote),
+ * then only the callee-saved registers that function names.
  */
-#include <linux/bpf64/insn.h>
-#include <linux/bpf64/jit.h>
-#include <linux/bpf64/prog.h>
+#include "bpf_jit.h"
 
-#define JIT_MAX_PASSES	20
-#define JIT_EST_PROLOGUE	24	/* bytes: at least what a prologue takes */
-#define JIT_FRAME	BPF64_MAX_STACK
-
-enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI,
-       R8, R9, R10, R11, R12, R13, R14, R15 };
-
-/* Scratch registers no BPF register lives in. */
-#define AUX	R11
-#define AUX2	R10
-#define AUX3	R9
-
-static const u8 reg_map[MAX_BPF_REG] = {
+static const u8 reg_map[MAX_BPF_REG + 1] = {
 	[BPF_REG_0] = RAX, [BPF_REG_1] = RDI, [BPF_REG_2] = RSI,
 	[BPF_REG_3] = RDX, [BPF_REG_4] = RCX, [BPF_REG_5] = R8,
 	[BPF_REG_6] = RBX, [BPF_REG_7] = R13, [BPF_REG_8] = R14,
-	[BPF_REG_9] = R15, [BPF_REG_10] = RBP,
+	[BPF_REG_9] = R15, [BPF_REG_10] = RBP, [BPF64_REG_AX] = R10,
 };
 
 /* The callee-saved registers a function may need to save, in push order. */
 static const u8 saved_regs[] = { BPF_REG_6, BPF_REG_7, BPF_REG_8, BPF_REG_9 };
-
-struct bpf64_jit_image {
-	u8 *code;
-	u32 len;
-	size_t alloc;
-};
-
-struct jit_ctx {
-	const struct bpf64_prog *prog;
-	const struct bpf_insn *insns;
-	u32 len;
-	u8 *buf;		/* cap bytes; NULL in the first, sizing pass */
-	u32 cap;
-	u32 pos;
-	/* The previous pass's layout, which this pass's jumps are sized by:
-	 * off[i] is where insn i starts (its prologue first), body[i] where
-	 * its own code starts; new_off / new_body are this pass's.
-	 */
-	u32 *off, *body, *new_off, *new_body;
-	u8 *saves;		/* per insn: saved-register mask of its function */
-	bool *entry;		/* insn i starts a function */
-	struct bpf64_log *log;
-};
-
-/* ---- bytes ---- */
-
-static __always_inline void emit1(struct jit_ctx *c, u8 b)
-{
-	if (c->pos < c->cap)
-		c->buf[c->pos] = b;
-	c->pos++;
-}
-
-/* Little-endian, as x86 immediates and displacements are. */
-static __always_inline void emit4(struct jit_ctx *c, u32 v)
-{
-	if (c->pos + 4 <= c->cap)
-		memcpy(c->buf + c->pos, &v, 4);
-	c->pos += 4;
-}
-
-static void emit8(struct jit_ctx *c, u64 v)
-{
-	emit4(c, v);
-	emit4(c, v >> 32);
-}
-
-static bool is_imm8(s64 v)
-{
-	return v >= -128 && v <= 127;
-}
-
-/* REX with W for 64-bit, R for the reg field, B for the r/m field. */
-static void emit_rex(struct jit_ctx *c, bool w, u8 reg, u8 rm, bool force)
-{
-	u8 rex = 0x40 | (w ? 8 : 0) | (reg & 8 ? 4 : 0) | (rm & 8 ? 1 : 0);
-
-	if (rex != 0x40 || force)
-		emit1(c, rex);
-}
-
-/*
- * Opcode bytes (1 or 2) with a register-direct ModRM; @byte: an 8-bit
- * operand, which always takes a REX so that 4-7 mean spl..dil.
- */
-static void emit_rrb(struct jit_ctx *c, bool w, u16 op, u8 reg, u8 rm,
-		     bool byte)
-{
-	emit_rex(c, w, reg, rm, byte);
-	if (op > 0xff)
-		emit1(c, op >> 8);
-	emit1(c, op);
-	emit1(c, 0xc0 | (reg & 7) << 3 | (rm & 7));
-}
-
-static void emit_rr(struct jit_ctx *c, bool w, u16 op, u8 reg, u8 rm)
-{
-	emit_rrb(c, w, op, reg, rm, false);
-}
-
-/* ModRM (+ disp) for [base + off]; base is never rsp or r12. */
-static void emit_mem_modrm(struct jit_ctx *c, u8 reg, u8 base, s32 off)
-{
-	if (is_imm8(off)) {
-		emit1(c, 0x40 | (reg & 7) << 3 | (base & 7));
-		emit1(c, off);
-	} else {
-		emit1(c, 0x80 | (reg & 7) << 3 | (base & 7));
-		emit4(c, off);
-	}
-}
-
-/* [prefix] REX op ModRM disp: a memory operand instruction. */
-static void emit_mem(struct jit_ctx *c, u8 prefix, bool w, u16 op, u8 reg,
-		     u8 base, s32 off, bool byte_reg)
-{
-	if (prefix)
-		emit1(c, prefix);
-	emit_rex(c, w, reg, base, byte_reg);
-	if (op > 0xff)
-		emit1(c, op >> 8);
-	emit1(c, op);
-	emit_mem_modrm(c, reg, base, off);
-}
-
-static void emit_mov_rr(struct jit_ctx *c, bool w, u8 dst, u8 src)
-{
-	emit_rr(c, w, 0x89, src, dst);
-}
 
 /* dst = imm, sign-extended to 64 bits when @w, else zero-extended. */
 static void emit_mov_imm(struct jit_ctx *c, bool w, u8 dst, s32 imm)
@@ -177,30 +51,14 @@ static void emit_mov_imm64(struct jit_ctx *c, u8 dst, u64 v)
 	}
 }
 
-/* op r/m, imm with the group-1 /digit. */
+/* op r/m, imm8 or imm32 with the group-1 /digit. */
 static void emit_alu_imm(struct jit_ctx *c, bool w, u8 digit, u8 dst, s32 imm)
 {
-	if (is_imm8(imm)) {
-		emit_rr(c, w, 0x83, digit, dst);
-		emit1(c, imm);
-	} else {
-		emit_rr(c, w, 0x81, digit, dst);
-		emit4(c, imm);
-	}
-}
+	bool near = is_imm8(imm);
 
-/* A short forward jump whose displacement is patched by jmp_here(). */
-static u32 emit_jcc8(struct jit_ctx *c, u8 op)
-{
-	emit1(c, op);
-	emit1(c, 0);
-	return c->pos;
-}
-
-static void jmp_here(struct jit_ctx *c, u32 from)
-{
-	if (from <= c->cap)
-		c->buf[from - 1] = c->pos - from;
+	emit_rr(c, w, near ? 0x83 : 0x81, digit, dst);
+	memcpy(c->buf + c->pos, &imm, 4);
+	c->pos += near ? 1 : 4;
 }
 
 /* ---- ALU ---- */
@@ -395,24 +253,38 @@ static void emit_alu(struct jit_ctx *c, const struct bpf_insn *insn)
 
 /* ---- memory ---- */
 
+/*
+ * Loads, stores and stores of immediates by BPF_SIZE >> 3 (W, H, B, DW),
+ * from tables: the sizes come in no order a branch could predict.
+ */
+static const u16 ldx_op[2][4] = {
+	{ 0x8b, 0x0fb7, 0x0fb6, 0x8b },		/* mov, movzx */
+	{ 0x63, 0x0fbf, 0x0fbe, 0x8b },		/* movsxd, movsx */
+};
+static const u8 imm_len[4] = { 4, 2, 1, 4 };
+
 static void emit_ldx(struct jit_ctx *c, const struct bpf_insn *insn)
 {
 	u8 dst = reg_map[insn->dst_reg], src = reg_map[insn->src_reg];
 	bool sx = BPF_MODE(insn->code) == BPF_MEMSX;
+	u8 size = BPF_SIZE(insn->code) >> 3;
 
-	switch (BPF_SIZE(insn->code)) {
-	case BPF_B:
-		emit_mem(c, 0, sx, 0x0fbe - !sx * 8, dst, src, insn->off, false);
-		break;
-	case BPF_H:
-		emit_mem(c, 0, sx, 0x0fbf - !sx * 8, dst, src, insn->off, false);
-		break;
-	case BPF_W:
-		emit_mem(c, 0, sx, sx ? 0x63 : 0x8b, dst, src, insn->off, false);
-		break;
-	default:
-		emit_mem(c, 0, true, 0x8b, dst, src, insn->off, false);
-	}
+	emit_rex(c, sx || size == BPF_DW >> 3, dst, src, false);
+	emit_op(c, ldx_op[sx][size]);
+	emit_mem_modrm(c, dst, src, insn->off);
+}
+
+/* mov [dst + off], src: 0x66 for a half word, REX for a byte's sil/dil. */
+static void emit_stx(struct jit_ctx *c, const struct bpf_insn *insn)
+{
+	u8 dst = reg_map[insn->dst_reg], src = reg_map[insn->src_reg];
+	u8 size = BPF_SIZE(insn->code) >> 3;
+
+	c->buf[c->pos] = 0x66;
+	c->pos += size == BPF_H >> 3;
+	emit_rex(c, size == BPF_DW >> 3, src, dst, size == BPF_B >> 3);
+	emit1(c, size == BPF_B >> 3 ? 0x88 : 0x89);
+	emit_mem_modrm(c, src, dst, insn->off);
 }
 
 /* mov [base + off], reg of BPF_SIZE(code); also the atomics' r/m form. */
@@ -436,22 +308,16 @@ static void emit_stx_op(struct jit_ctx *c, u8 prefix, u8 size, u8 op,
 static void emit_st(struct jit_ctx *c, const struct bpf_insn *insn)
 {
 	u8 dst = reg_map[insn->dst_reg];
-	u8 size = BPF_SIZE(insn->code);
+	u8 size = BPF_SIZE(insn->code) >> 3;
+	s32 imm = insn->imm;
 
-	switch (size) {
-	case BPF_B:
-		emit_mem(c, 0, false, 0xc6, 0, dst, insn->off, false);
-		emit1(c, insn->imm);
-		break;
-	case BPF_H:
-		emit_mem(c, 0x66, false, 0xc7, 0, dst, insn->off, false);
-		emit1(c, insn->imm);
-		emit1(c, insn->imm >> 8);
-		break;
-	default:
-		emit_mem(c, 0, size == BPF_DW, 0xc7, 0, dst, insn->off, false);
-		emit4(c, insn->imm);
-	}
+	c->buf[c->pos] = 0x66;
+	c->pos += size == BPF_H >> 3;
+	emit_rex(c, size == BPF_DW >> 3, 0, dst, false);
+	emit1(c, size == BPF_B >> 3 ? 0xc6 : 0xc7);
+	emit_mem_modrm(c, 0, dst, insn->off);
+	memcpy(c->buf + c->pos, &imm, 4);
+	c->pos += imm_len[size];
 }
 
 /* lock op [m], src for the plain read-modify-write atomics. */
@@ -533,24 +399,50 @@ static const u8 jcc[16] = {
 };
 
 /*
- * A jump to the body of @target from the end of this instruction, sized
- * from the previous pass's layout (@cond: 0xff for an unconditional one).
+ * A jump to the body of @target, or a local call of it (JIT_CALL): the
+ * long form, recorded for the layout to shorten and aim.
  */
-static void emit_jump(struct jit_ctx *c, u32 i, u32 target, u8 cond)
+static void emit_jump(struct jit_ctx *c, u32 target, u8 kind)
 {
-	s64 rel = (s64)c->body[target] - c->off[i + 1];
+	struct jit_jump *j = &c->jumps[c->nr_jumps++];
 
-	if (is_imm8(rel)) {
-		emit1(c, cond == 0xff ? 0xeb : 0x70 | cond);
-		emit1(c, rel);
-	} else if (cond == 0xff) {
-		emit1(c, 0xe9);
-		emit4(c, rel);
-	} else {
-		emit1(c, 0x0f);
-		emit1(c, 0x80 | cond);
-		emit4(c, rel);
+	j->at = c->pos;
+	j->target = target;
+	j->kind = kind;
+	if (kind == JIT_JMP || kind == JIT_CALL)
+		emit1(c, kind == JIT_JMP ? 0xe9 : 0xe8);
+	else
+		emitn(c, 0x800f | kind << 8, 2);
+	emit4(c, 0);
+}
+
+/*
+ * A select: a conditional jump over one MOV that no other jump lands on,
+ * "if cond goto +1; dst = x", is dst = cond ? dst : x, a cmov on the
+ * opposite condition (x86's are pairs that differ in bit 0), with no
+ * branch to mispredict.  x comes first into AUX, zero-extended for MOV32
+ * (a 32-bit cmov would zero-extend dst even when it does not move).
+ * Returns the register that holds x, or 0xff if the pair is no select.
+ */
+static u8 select_source(struct jit_ctx *c, const struct bpf_insn *insn,
+			u32 i)
+{
+	const struct bpf_insn *mov = insn + 1;
+	u8 class = BPF_CLASS(mov->code);
+
+	if (insn->off != 1 || i + 2 >= c->len || c->mark[i + 1] ||
+	    (class != BPF_ALU && class != BPF_ALU64) ||
+	    BPF_OP(mov->code) != BPF_MOV || mov->off)
+		return 0xff;
+	if (BPF_SRC(mov->code) == BPF_K) {
+		/* before the compare: a mov of 0 is an xor, which sets flags */
+		emit_mov_imm(c, class == BPF_ALU64, AUX, mov->imm);
+		return AUX;
 	}
+	if (class == BPF_ALU64)
+		return reg_map[mov->src_reg];
+	emit_mov_rr(c, false, AUX, reg_map[mov->src_reg]);
+	return AUX;
 }
 
 static void emit_cond_jump(struct jit_ctx *c, const struct bpf_insn *insn,
@@ -559,6 +451,7 @@ static void emit_cond_jump(struct jit_ctx *c, const struct bpf_insn *insn,
 	bool w = BPF_CLASS(insn->code) == BPF_JMP;
 	u8 dst = reg_map[insn->dst_reg], src = reg_map[insn->src_reg];
 	u8 op = BPF_OP(insn->code);
+	u8 sel = select_source(c, insn, i);
 
 	if (BPF_SRC(insn->code) == BPF_X) {
 		emit_rr(c, w, op == BPF_JSET ? 0x85 : 0x39, src, dst);
@@ -570,7 +463,24 @@ static void emit_cond_jump(struct jit_ctx *c, const struct bpf_insn *insn,
 	} else {
 		emit_alu_imm(c, w, 7, dst, insn->imm);	/* cmp */
 	}
-	emit_jump(c, i, i + 1 + insn->off, jcc[op >> 4]);
+	if (sel == 0xff) {
+		emit_jump(c, i + 1 + insn->off, jcc[op >> 4]);
+		return;
+	}
+	emit_rr(c, true, 0x0f40 | (jcc[op >> 4] ^ 1),	/* cmov */
+		reg_map[insn[1].dst_reg], sel);
+	c->fused = true;
+}
+
+/* Zero the frame [rbp - 512, rbp): a loop of 8-byte stores. */
+static void emit_zero_frame(struct jit_ctx *c)
+{
+	emit_mov_imm(c, true, AUX, -JIT_FRAME / 8);
+	emit_rr(c, false, 0x31, AUX2, AUX2);		/* xor r10d, r10d */
+	emit4(c, 0xdd54894e);		/* mov [rbp + r11 * 8 + 0], r10 */
+	emit1(c, 0x00);
+	emitn(c, 0xc3ff49, 3);				/* inc r11 */
+	emitn(c, 0xf675, 2);			/* jnz back 10 bytes */
 }
 
 static void emit_prologue(struct jit_ctx *c, u8 saves)
@@ -584,26 +494,82 @@ static void emit_prologue(struct jit_ctx *c, u8 saves)
 	/* Keep rsp 16-byte aligned at calls: frame + pushes + 8 */
 	emit_rr(c, true, 0x81, 5, RSP);			/* sub rsp, imm32 */
 	emit4(c, JIT_FRAME + (n & 1) * 8);
-	for (i = 0; i < ARRAY_SIZE(saved_regs); i++) {
-		if (!(saves >> i & 1))
-			continue;
-		emit_rex(c, false, 0, reg_map[saved_regs[i]], false);
-		emit1(c, 0x50 + (reg_map[saved_regs[i]] & 7));
-	}
+	if (c->prog->zero_stack)
+		emit_zero_frame(c);
+	for (i = 0; i < ARRAY_SIZE(saved_regs); i++)
+		if (saves >> i & 1)
+			emit_push(c, reg_map[saved_regs[i]]);
+}
+
+/* Restore the callee-saved registers and rbp; the return is the caller's. */
+static void emit_leave(struct jit_ctx *c, u8 saves)
+{
+	int i;
+
+	for (i = ARRAY_SIZE(saved_regs) - 1; i >= 0; i--)
+		if (saves >> i & 1)
+			emit_pop(c, reg_map[saved_regs[i]]);
+	emit1(c, 0xc9);					/* leave */
 }
 
 static void emit_epilogue(struct jit_ctx *c, u8 saves)
 {
-	int i;
-
-	for (i = ARRAY_SIZE(saved_regs) - 1; i >= 0; i--) {
-		if (!(saves >> i & 1))
-			continue;
-		emit_rex(c, false, 0, reg_map[saved_regs[i]], false);
-		emit1(c, 0x58 + (reg_map[saved_regs[i]] & 7));
-	}
-	emit1(c, 0xc9);					/* leave */
+	emit_leave(c, saves);
 	emit1(c, 0xc3);					/* ret */
+}
+
+/* Call a C function of the JIT's (bpf_jit_image.c) through rax. */
+static void emit_call_abs(struct jit_ctx *c, const void *fn)
+{
+	emit_mov_imm64(c, RAX, (u64)(unsigned long)fn);
+	emit_rr(c, false, 0xff, 2, RAX);
+}
+
+/*
+ * BPF's r0-r5 around a call into the JIT's C code: six pushes keep rsp
+ * aligned.  A failed tail call or packet load leaves them all as they
+ * were, as the interpreter does (Linux's verifier lets no program look).
+ */
+static const u8 kept_regs[] = { RAX, RDI, RSI, RDX, RCX, R8 };
+
+static void emit_keep(struct jit_ctx *c)
+{
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(kept_regs); i++)
+		emit_push(c, kept_regs[i]);
+}
+
+static void emit_restore(struct jit_ctx *c)
+{
+	u32 i;
+
+	for (i = ARRAY_SIZE(kept_regs); i-- > 0; )
+		emit_pop(c, kept_regs[i]);
+}
+
+/*
+ * bpf_tail_call(ctx, map, index): the C side takes the program out of the
+ * slot with a reference and counts the call (bpf64_jit_tail_target());
+ * then this function's frame is left as its EXIT would and the target's
+ * main function is entered in its place, with the same r1 and the same
+ * stack address, returning where this function would have.  On failure
+ * execution goes on with every register as it was.
+ */
+static void emit_tail_call(struct jit_ctx *c, u32 i)
+{
+	u32 fail;
+
+	emit_keep(c);
+	emit_mov_rr(c, true, RDI, RUN);		/* r2, r3 are rsi, rdx */
+	emit_call_abs(c, bpf64_jit_tail_target);
+	emit_mov_rr(c, true, AUX, RAX);
+	emit_restore(c);
+	emit_rr(c, true, 0x85, AUX, AUX);
+	fail = emit_jcc8(c, 0x74);			/* jz */
+	emit_leave(c, c->fn_saves);
+	emit_rr(c, false, 0xff, 4, AUX);		/* jmp r11 */
+	jmp_here(c, fail);
 }
 
 static int emit_call(struct jit_ctx *c, const struct bpf_insn *insn, u32 i)
@@ -613,8 +579,7 @@ static int emit_call(struct jit_ctx *c, const struct bpf_insn *insn, u32 i)
 	const char *name;
 
 	if (insn->src_reg == BPF_PSEUDO_CALL) {
-		emit1(c, 0xe8);
-		emit4(c, c->off[i + 1 + insn->imm] - c->off[i + 1]);
+		emit_jump(c, i + 1 + insn->imm, JIT_CALL);
 		return 0;
 	}
 	if (BPF_SRC(insn->code) == BPF_X || insn->src_reg) {
@@ -623,9 +588,8 @@ static int emit_call(struct jit_ctx *c, const struct bpf_insn *insn, u32 i)
 		return -EOPNOTSUPP;
 	}
 	if (insn->imm == BPF_FUNC_tail_call) {
-		bpf64_log(c->log, "insn %u: tail calls are not supported by the JIT",
-			  i);
-		return -EOPNOTSUPP;
+		emit_tail_call(c, i);
+		return 0;
 	}
 	if (ops && ops->get_func_proto && insn->imm >= 0)
 		fn = ops->get_func_proto(insn->imm, c->prog);
@@ -636,8 +600,7 @@ static int emit_call(struct jit_ctx *c, const struct bpf_insn *insn, u32 i)
 		return -EINVAL;
 	}
 	/* The image may lie beyond rel32 of the helpers: call through rax. */
-	emit_mov_imm64(c, RAX, (u64)(unsigned long)fn->func);
-	emit_rr(c, false, 0xff, 2, RAX);
+	emit_call_abs(c, fn->func);
 	return 0;
 }
 
@@ -648,13 +611,13 @@ static int emit_jmp_class(struct jit_ctx *c, const struct bpf_insn *insn,
 
 	switch (op) {
 	case BPF_JA:
-		emit_jump(c, i, i + 1 + (BPF_CLASS(insn->code) == BPF_JMP32 ?
-					 insn->imm : insn->off), 0xff);
+		emit_jump(c, i + 1 + (BPF_CLASS(insn->code) == BPF_JMP32 ?
+				      insn->imm : insn->off), JIT_JMP);
 		return 0;
 	case BPF_CALL:
 		return emit_call(c, insn, i);
 	case BPF_EXIT:
-		emit_epilogue(c, c->saves[i]);
+		emit_epilogue(c, c->fn_saves);
 		return 0;
 	case BPF_JCOND:
 		bpf64_log(c->log, "insn %u: may_goto is not supported by the JIT",
@@ -663,6 +626,62 @@ static int emit_jmp_class(struct jit_ctx *c, const struct bpf_insn *insn,
 	}
 	emit_cond_jump(c, insn, i);
 	return 0;
+}
+
+/*
+ * LD_ABS / LD_IND: the big-endian byte, half or word at the offset into
+ * r0.  The offset is taken as 32 unsigned bits, so that one comparison
+ * with the packet's length both bounds it and sends the negative ones
+ * (SKF_NET_OFF, SKF_LL_OFF, misses) to the C side, which reads them as
+ * the interpreter does.  A miss returns 0 from the function, as Linux's
+ * rewrite of these loads does.
+ */
+static void emit_ld_pkt(struct jit_ctx *c, const struct bpf_insn *insn, u32 i)
+{
+	u32 size = bpf64_size_bytes(insn->code);
+	u32 slow, done, hit;
+
+	if (BPF_MODE(insn->code) == BPF_IND) {
+		emit_mov_rr(c, false, AUX, reg_map[insn->src_reg]);
+		if (insn->imm)
+			emit_alu_imm(c, false, 0, AUX, insn->imm); /* add */
+	} else {
+		emit_mov_imm(c, false, AUX, insn->imm);
+	}
+	emit_mem(c, 0, true, 0x8d, AUX2, AUX, size, false);	/* lea */
+	emit_mem(c, 0, true, 0x3b, AUX2, RUN,			/* cmp */
+		 offsetof(struct jit_run, pkt_len), false);
+	slow = emit_jcc8(c, 0x77);				/* ja */
+	emit_mem(c, 0, true, 0x03, AUX, RUN,			/* add */
+		 offsetof(struct jit_run, pkt), false);
+	switch (size) {
+	case 1:
+		emit_mem(c, 0, false, 0x0fb6, RAX, AUX, 0, false);
+		break;
+	case 2:
+		emit_mem(c, 0, false, 0x0fb7, RAX, AUX, 0, false);
+		emit4(c, 0x08c0c166);			/* rol ax, 8 */
+		break;
+	default:
+		emit_mem(c, 0, false, 0x8b, RAX, AUX, 0, false);
+		emitn(c, 0xc80f, 2);			/* bswap eax */
+	}
+	done = emit_jcc8(c, 0xeb);
+	jmp_here(c, slow);
+	emit_keep(c);
+	emit_mov_rr(c, true, RDI, RUN);
+	emit_rr(c, true, 0x63, RSI, AUX);		/* movsxd rsi, r11d */
+	emit_mov_imm(c, false, RDX, size);
+	emit_call_abs(c, bpf64_jit_load_packet);
+	emit_mov_rr(c, true, AUX, RAX);
+	emit_restore(c);
+	emit_mov_rr(c, true, RAX, AUX);
+	emit_alu_imm(c, true, 7, RAX, -1);		/* cmp rax, MISS */
+	hit = emit_jcc8(c, 0x75);			/* jne */
+	emit_rr(c, false, 0x31, RAX, RAX);
+	emit_epilogue(c, c->fn_saves);
+	jmp_here(c, hit);
+	jmp_here(c, done);
 }
 
 static int emit_insn(struct jit_ctx *c, const struct bpf_insn *insn, u32 i)
@@ -676,256 +695,74 @@ static int emit_insn(struct jit_ctx *c, const struct bpf_insn *insn, u32 i)
 		emit_ldx(c, insn);
 		return 0;
 	case BPF_ST:
-		emit_st(c, insn);
+		if (BPF_MODE(insn->code) == BPF64_NOSPEC)
+			emitn(c, 0xe8ae0f, 3);			/* lfence */
+		else
+			emit_st(c, insn);
 		return 0;
 	case BPF_STX:
 		if (BPF_MODE(insn->code) == BPF_ATOMIC)
 			return emit_atomic(c, insn);
-		emit_stx_op(c, 0, BPF_SIZE(insn->code), 0x89,
-			    reg_map[insn->src_reg], reg_map[insn->dst_reg],
-			    insn->off);
+		emit_stx(c, insn);
 		return 0;
 	case BPF_JMP:
 	case BPF_JMP32:
 		return emit_jmp_class(c, insn, i);
 	}
-	if (bpf64_is_ldimm64(insn)) {
+	if (bpf64_is_ldimm64(insn))
 		emit_mov_imm64(c, reg_map[insn->dst_reg], (u32)insn[0].imm |
 			       (u64)(u32)insn[1].imm << 32);
-		return 0;
-	}
-	bpf64_log(c->log, "insn %u: LD_ABS/LD_IND are not supported by the JIT",
-		  i);
-	return -EOPNOTSUPP;
-}
-
-/* One pass over the program; returns whether the layout changed. */
-static int jit_pass(struct jit_ctx *c, bool *changed)
-{
-	u32 i, n = c->len + 1;
-	u32 *t;
-	int err;
-
-	c->pos = 0;
-	for (i = 0; i < c->len; i++) {
-		c->new_off[i] = c->pos;
-		if (c->entry[i])
-			emit_prologue(c, c->saves[i]);
-		c->new_body[i] = c->pos;
-		err = emit_insn(c, &c->insns[i], i);
-		if (err)
-			return err;
-		if (bpf64_is_ldimm64(&c->insns[i])) {
-			i++;			/* its second half is data */
-			c->new_off[i] = c->pos;
-			c->new_body[i] = c->pos;
-		}
-	}
-	c->new_off[c->len] = c->pos;
-	c->new_body[c->len] = c->pos;
-	*changed = memcmp(c->off, c->new_off, n * sizeof(u32)) ||
-		   memcmp(c->body, c->new_body, n * sizeof(u32));
-	t = c->off;
-	c->off = c->new_off;
-	c->new_off = t;
-	t = c->body;
-	c->body = c->new_body;
-	c->new_body = t;
+	else
+		emit_ld_pkt(c, insn, i);
 	return 0;
 }
 
-/* Functions start at insn 0 and at every local call's target. */
-static void find_functions(struct jit_ctx *c)
+int bpf64_jit_emit_insn(struct jit_ctx *c, u32 i)
 {
-	const struct bpf_insn *insn;
-	u8 mask = 0;
-	u32 i, j;
+	if (c->mark[i] & JIT_ENTRY) {
+		c->fn_saves = c->saves[i];
+		emit_prologue(c, c->fn_saves);
+	}
+	c->body[i] = c->pos;
+	return emit_insn(c, &c->insns[i], i);
+}
 
-	c->entry[0] = true;
+/*
+ * Functions start at insn 0 and at every local call's target; each saves
+ * the callee-saved registers it names (saves[] of its first insn).  Jump
+ * targets are marked for the fusions, which must not swallow one.
+ */
+void bpf64_jit_find_functions(struct jit_ctx *c)
+{
+	static const u8 save_bit[16] = {
+		[BPF_REG_6] = 1, [BPF_REG_7] = 2, [BPF_REG_8] = 4,
+		[BPF_REG_9] = 8,
+	};
+	const struct bpf_insn *insn;
+	u8 mask = 0, op;
+	u32 i;
+
+	c->mark[0] = JIT_ENTRY;
 	for (i = 0; i < c->len; i++) {
 		insn = &c->insns[i];
-		if (insn->code == (BPF_JMP | BPF_CALL) &&
-		    insn->src_reg == BPF_PSEUDO_CALL)
-			c->entry[i + 1 + insn->imm] = true;
+		op = BPF_OP(insn->code);
+		if (!bpf64_is_jmp_class(insn->code) || op == BPF_EXIT)
+			continue;
+		if (op == BPF_CALL) {
+			if (insn->src_reg == BPF_PSEUDO_CALL)
+				c->mark[i + 1 + insn->imm] |= JIT_ENTRY;
+		} else {
+			c->mark[i + 1 + (op == BPF_JA &&
+					 BPF_CLASS(insn->code) == BPF_JMP32 ?
+					 insn->imm : insn->off)] |= JIT_TARGET;
+		}
 	}
-	/* Each function saves the callee-saved registers it names. */
 	for (i = c->len; i-- > 0; ) {
 		insn = &c->insns[i];
-		for (j = 0; j < ARRAY_SIZE(saved_regs); j++)
-			if (insn->dst_reg == saved_regs[j] ||
-			    insn->src_reg == saved_regs[j])
-				mask |= 1 << j;
-		if (c->entry[i]) {
-			for (j = i; j < c->len && (j == i || !c->entry[j]); j++)
-				c->saves[j] = mask;
+		mask |= save_bit[insn->dst_reg] | save_bit[insn->src_reg];
+		if (c->mark[i] & JIT_ENTRY) {
+			c->saves[i] = mask;
 			mask = 0;
 		}
 	}
-}
-
-/*
- * At least the bytes @insn emits (with jumps long), for the first layout:
- * from there each pass only shrinks jumps, and close estimates save passes.
- */
-static u32 est_size(const struct bpf_insn *insn)
-{
-	u8 op = BPF_OP(insn->code);
-
-	switch (BPF_CLASS(insn->code)) {
-	case BPF_ALU:
-	case BPF_ALU64:
-		if (op == BPF_DIV || op == BPF_MOD)
-			return 64;
-		return BPF_SRC(insn->code) == BPF_X &&
-		       alu_ops[op >> 4].shift ? 16 : 10;
-	case BPF_LDX:
-	case BPF_ST:
-		return 12;
-	case BPF_STX:
-		return BPF_MODE(insn->code) == BPF_ATOMIC ? 40 : 12;
-	case BPF_JMP:
-	case BPF_JMP32:
-		return 16;
-	}
-	return 12;	/* LD_IMM64 and its data */
-}
-
-static void jit_ctx_free(struct jit_ctx *c)
-{
-	bpf64_free(c->off);
-	bpf64_free(c->body);
-	bpf64_free(c->new_off);
-	bpf64_free(c->new_body);
-	bpf64_free(c->saves);
-	bpf64_free(c->entry);
-	bpf64_free(c->buf);
-}
-
-static int jit_ctx_init(struct jit_ctx *c, const struct bpf64_prog *prog,
-			struct bpf64_log *log)
-{
-	u32 n = prog->len + 1, i;
-
-	memset(c, 0, sizeof(*c));
-	c->prog = prog;
-	c->insns = prog->insns;
-	c->len = prog->len;
-	c->log = log;
-	c->off = bpf64_zalloc_array(n, sizeof(u32));
-	c->body = bpf64_zalloc_array(n, sizeof(u32));
-	c->new_off = bpf64_zalloc_array(n, sizeof(u32));
-	c->new_body = bpf64_zalloc_array(n, sizeof(u32));
-	c->saves = bpf64_zalloc(n);
-	c->entry = bpf64_zalloc_array(n, sizeof(bool));
-	if (!c->off || !c->body || !c->new_off || !c->new_body || !c->saves ||
-	    !c->entry)
-		return -ENOMEM;
-	find_functions(c);
-	/* Start from an overestimate: then every pass only shrinks jumps. */
-	for (i = 0; i < c->len; i++) {
-		c->body[i] = c->off[i] + (c->entry[i] ? JIT_EST_PROLOGUE : 0);
-		c->off[i + 1] = c->body[i] + est_size(&c->insns[i]);
-	}
-	c->body[c->len] = c->off[c->len];
-	return 0;
-}
-
-/* Copy the converged image into executable memory. */
-static int jit_finish(struct jit_ctx *c, struct bpf64_jit_image **imgp)
-{
-	struct bpf64_jit_image *img = bpf64_zalloc(sizeof(*img));
-	int err;
-
-	if (!img)
-		return -ENOMEM;
-	img->len = c->pos;
-	img->alloc = img->len;
-	img->code = bpf64_jit_alloc(img->alloc);
-	if (!img->code) {
-		bpf64_free(img);
-		bpf64_log(c->log, "no executable memory for the JIT image");
-		return -ENOMEM;
-	}
-	memcpy(img->code, c->buf, img->len);
-	err = bpf64_jit_make_exec(img->code, img->alloc);
-	if (err) {
-		bpf64_jit_image_free(img);
-		return err;
-	}
-	*imgp = img;
-	return 0;
-}
-
-/*
- * The first pass only sizes; later ones write into a buffer of its size,
- * which they do not outgrow as sizes only shrink.  The pass that leaves
- * the layout as it found it wrote the final image.
- */
-int bpf64_jit_compile(const struct bpf64_prog *prog, u32 flags,
-		      struct bpf64_log *log, struct bpf64_jit_image **imgp)
-{
-	bool changed = true, filled = false;
-	struct jit_ctx c;
-	int err, pass;
-
-	*imgp = NULL;
-	if (flags) {
-		bpf64_log(log, "JIT flags 0x%x not supported\n", flags);
-		return -EOPNOTSUPP;
-	}
-	err = jit_ctx_init(&c, prog, log);
-	for (pass = 0; !err && (changed || !filled) && pass < JIT_MAX_PASSES;
-	     pass++) {
-		filled = c.buf != NULL;
-		err = jit_pass(&c, &changed);
-		filled &= c.pos <= c.cap;
-		/* Estimates too low would grow the image: grow the buffer. */
-		if (!err && c.pos > c.cap) {
-			bpf64_free(c.buf);
-			c.buf = bpf64_zalloc(c.pos);
-			c.cap = c.pos;
-			err = c.buf ? 0 : -ENOMEM;
-		}
-	}
-	if (!err && (changed || !filled)) {
-		bpf64_log(log, "JIT image did not converge in %d passes", pass);
-		err = -E2BIG;
-	}
-	if (!err)
-		err = jit_finish(&c, imgp);
-	jit_ctx_free(&c);
-	return err;
-}
-
-/*
- * clang's -fsanitize=function checks an indirect call by reading a type
- * signature just before the callee, which generated code does not have.
- */
-#ifdef __clang__
-#define JIT_NO_SANITIZE_CALL __attribute__((no_sanitize("function")))
-#else
-#define JIT_NO_SANITIZE_CALL
-#endif
-
-JIT_NO_SANITIZE_CALL
-u64 bpf64_jit_run(const struct bpf64_jit_image *img, const u64 args[5])
-{
-	u64 (*fn)(u64, u64, u64, u64, u64);
-
-	fn = (u64 (*)(u64, u64, u64, u64, u64))(unsigned long)img->code;
-	return fn(args[0], args[1], args[2], args[3], args[4]);
-}
-
-const u8 *bpf64_jit_code(const struct bpf64_jit_image *img, u32 *len)
-{
-	*len = img->len;
-	return img->code;
-}
-
-void bpf64_jit_image_free(struct bpf64_jit_image *img)
-{
-	if (!img)
-		return;
-	bpf64_jit_free(img->code, img->alloc);
-	bpf64_free(img);
 }

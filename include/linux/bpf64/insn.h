@@ -16,6 +16,14 @@
 #define BPF64_NR_REGS		MAX_BPF_REG	/* r0..r10 */
 #define BPF64_REG_FP		BPF_REG_10
 
+/*
+ * What only rewrites after verification produce, never a program, as
+ * Linux's BPF_REG_AX and BPF_ST | BPF_NOSPEC: a scratch register r11
+ * (constant blinding, Spectre masking) and a speculation barrier.
+ */
+#define BPF64_REG_AX		MAX_BPF_REG
+#define BPF64_NOSPEC		0xc0	/* mode of BPF_ST */
+
 /* BPF_SDIV / BPF_SMOD are BPF_DIV / BPF_MOD with off == 1 (cpu v4). */
 #define BPF64_OFF_SIGNED	1
 

@@ -90,9 +90,18 @@ struct bpf64_map {
 	char name[BPF_OBJ_NAME_LEN];
 	/* ARRAY_OF_MAPS / HASH_OF_MAPS: what inner maps must look like. */
 	struct bpf64_map *inner_map_meta;
-	/* PROG_ARRAY: the program type every element must have (0: unset). */
-	u32 owner_prog_type;
+	/*
+	 * PROG_ARRAY: what every program in it and every program calling
+	 * through it must share, set at once by the first (0: unset): the
+	 * type << 2 | whether it is JITed (BPF64_OWNER_*), since a JITed tail
+	 * call enters native code only.
+	 */
+	u32 prog_array_owner;
 };
+
+#define BPF64_OWNER_INTERPRETED	1
+#define BPF64_OWNER_JITED	2
+#define BPF64_OWNER_TYPE(owner)	((owner) >> 2)
 
 /* The ops of each map type (kernel/bpf/arraymap.c, hashtab.c, ...). */
 extern const struct bpf64_map_ops bpf64_array_map_ops;
@@ -144,6 +153,12 @@ bool bpf64_map_mem_ok(u64 addr, u32 size, bool write);
  * with a reference for the caller to put, or NULL.
  */
 struct bpf64_prog *bpf64_prog_array_get(struct bpf64_map *map, u32 index);
+/*
+ * May @prog be in, or tail-call through, PROG_ARRAY @map?  The first to
+ * ask sets the map's owner; Linux's bpf_prog_map_compatible().
+ */
+bool bpf64_prog_array_compatible(struct bpf64_map *map,
+				 const struct bpf64_prog *prog);
 
 /* Ring buffers: the consumer side, for userspace (kernel/bpf/ringbuf.c). */
 struct bpf64_ringbuf_consumer;

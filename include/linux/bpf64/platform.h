@@ -166,6 +166,19 @@ unsigned long bpf64_spin_lock(bpf64_spinlock_t *l);
 void bpf64_spin_unlock(bpf64_spinlock_t *l, unsigned long flags);
 #endif
 
+/*
+ * A speculation barrier (BPF64_NOSPEC): no later instruction runs, even
+ * speculatively, before the earlier ones are done.
+ */
+#ifdef __KERNEL__
+#include <asm/barrier.h>
+#define bpf64_barrier_nospec()	barrier_nospec()
+#elif defined(__x86_64__)
+#define bpf64_barrier_nospec()	__asm__ __volatile__("lfence" ::: "memory")
+#else
+#define bpf64_barrier_nospec()	__asm__ __volatile__("" ::: "memory")
+#endif
+
 /* Acquire/release for lock-free readers (map lookups). */
 #define bpf64_load_acquire(p)	__atomic_load_n((p), __ATOMIC_ACQUIRE)
 #define bpf64_store_release(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
@@ -180,6 +193,29 @@ u32 bpf64_num_possible_cpus(void);	/* what percpu values are sized by */
 u64 bpf64_current_pid_tgid(void);	/* tgid << 32 | pid, as Linux */
 u64 bpf64_current_uid_gid(void);	/* gid << 32 | uid */
 void bpf64_current_comm(char *buf, u32 size);	/* NUL-terminated */
+
+/*
+ * Privilege, as Linux decides it for bpf(): does the calling task have
+ * @cap (CAP_SYS_ADMIN implies CAP_BPF and CAP_PERFMON, as Linux's
+ * bpf_capable() and perfmon_capable()), and may tasks without CAP_BPF use
+ * bpf() at all (sysctl kernel.unprivileged_bpf_disabled == 0).  The kernel
+ * home asks capable() and its module parameter unprivileged_bpf_disabled
+ * (2, Linux's default: no); the hosted home answers from one process-wide
+ * setting, privileged unless bpf64_set_privileged(false) said otherwise,
+ * since the hosted library is its user's own tool running its own
+ * programs, and lets unprivileged callers in.
+ */
+enum bpf64_cap {
+	BPF64_CAP_BPF,
+	BPF64_CAP_PERFMON,
+	BPF64_CAP_NET_ADMIN,
+	BPF64_CAP_SYS_ADMIN,
+};
+bool bpf64_capable(enum bpf64_cap cap);
+bool bpf64_unpriv_bpf_disabled(void);
+#ifndef __KERNEL__
+void bpf64_set_privileged(bool privileged);
+#endif
 
 /*
  * The caller's memory, as bpf() reaches it: 0 or -EFAULT.  The hosted home

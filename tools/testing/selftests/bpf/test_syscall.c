@@ -418,6 +418,35 @@ static void test_prog_load_errors(void)
 	}
 }
 
+/*
+ * The native code of "r0 = 1234; exit": both JITs load the constant with
+ * "mov eax, imm32" (b8 d2 04 00 00), and the copy has the length the info
+ * gave.
+ */
+static void check_jited_info(const struct bpf64_backend *be, int fd,
+			     __u32 jited_len)
+{
+	static const __u8 mov_eax[] = { 0xb8, 0xd2, 0x04, 0x00, 0x00 };
+	struct bpf_prog_info info;
+	__u8 code[4096];
+	__u32 len = sizeof(info), i;
+	bool found = false;
+	int err;
+
+	memset(code, 0xcc, sizeof(code));
+	memset(&info, 0, sizeof(info));
+	info.jited_prog_len = sizeof(code);
+	info.jited_prog_insns = (__u64)(unsigned long)code;
+	err = bpf64_obj_get_info(be, fd, &info, &len);
+	for (i = 0; !err && i + sizeof(mov_eax) <= info.jited_prog_len &&
+		    i + sizeof(mov_eax) <= sizeof(code); i++)
+		found |= !memcmp(code + i, mov_eax, sizeof(mov_eax));
+	TU_CHECK(!err && jited_len && info.jited_prog_len == jited_len &&
+		 jited_len < sizeof(code) && found,
+		 "%s: the JITed code, %u bytes, loads 1234 into eax (%d)",
+		 be->name, jited_len, err);
+}
+
 static void test_prog_run(void)
 {
 	const struct bpf64_backend *be;
@@ -451,6 +480,7 @@ static void test_prog_run(void)
 			 "%s: program info (%d: type %u name %s xlated %u)",
 			 be->name, err, info.type, info.name,
 			 info.xlated_prog_len);
+		check_jited_info(be, fd, info.jited_prog_len);
 		be->close(fd);
 	}
 }

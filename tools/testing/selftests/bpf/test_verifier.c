@@ -21,6 +21,7 @@
 #include "insn_build.h"
 #include "verifier/macros.h"
 #include "verifier/fill.h"
+#include "verifier/unpriv_run.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define LOG_SIZE	(16u << 20)
@@ -40,6 +41,7 @@ static const struct vcase cases[] = {
 #include "verifier/refs.h"
 #include "verifier/subprog.h"
 #include "verifier/tail_call.h"
+#include "verifier/unpriv.h"
 };
 
 static char *log_buf;
@@ -304,9 +306,17 @@ static void run_case(const struct bpf64_backend *be, const struct vcase *c)
 
 static void run_backend(const struct bpf64_backend *be, const char *filter)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
-		if (!filter || strstr(cases[i].name, filter))
+	bool unpriv_ok = unpriv_setup(be, cases, ARRAY_SIZE(cases), filter);
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		if (filter && !strstr(cases[i].name, filter))
+			continue;
+		if (cases[i].unpriv)
+			unpriv_run(be, &cases[i], unpriv_ok, run_case);
+		else
 			run_case(be, &cases[i]);
+	}
+	unpriv_restore();
 }
 
 int main(int argc, char **argv)

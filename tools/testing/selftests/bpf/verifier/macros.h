@@ -59,6 +59,7 @@ struct vcase {
 	const char *msg;		/* REJECT: words of Linux's log */
 	bool run;			/* ACCEPT: test-run it ... */
 	__u32 retval;			/* ... and expect this r0 */
+	bool unpriv;			/* loaded as uid 65534, no capabilities */
 	/*
 	 * Where bpf64 deliberately differs (Documentation/bpf/verifier.rst
 	 * lists each case): why, and bpf64's errno and log words.  bpf64

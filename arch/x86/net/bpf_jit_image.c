@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The x86-64 JIT's layout, images and runs.
+ *
+ * Layout in one emission: every instruction is emitted once into a
+ * buffer, jumps between instructions and local calls in their long form
+ * (rel32), each recorded.  Relaxation then works on the jump list alone:
+ * all jumps start short; a pass computes where each would land with the
+ * bytes the short ones save and makes long every short one whose
+ * displacement does not fit in 8 bits, until a pass changes nothing
+ * (lengthening only moves code apart, so this ends, and the last pass
+ * checked every short jump against the final layout).  The code is then
+ * copied once into the image with each jump in its final form; code
+ * between jumps moves as a block, so the position-independent short jumps
+ * inside one instruction's code stay right.
+ *
+ * An image starts with a stub, the C function
+ * u64 fn(r1, r2, r3, r4, r5, struct jit_run *): it keeps the run in r12
+ * for the whole run and calls the main function, which tail calls enter
+ * directly.
+ */
+#include <linux/bpf64/map.h>
+#include "bpf_jit.h"
+
+/* Relaxation passes before every jump is simply made long. */
+#define JIT_MAX_RELAX	16
+
+struct bpf64_jit_image {
+	u8 *code;
+	u32 len;
+	size_t alloc;
+};
+
+/* push r12; mov r12, r9; call main; pop r12; ret */
+static const u8 jit_stub[JIT_STUB_LEN] = {
+	0x41, 0x54, 0x4d, 0x89, 0xcc, 0xe8, 3, 0, 0, 0, 0x41, 0x5c, 0xc3,
+};
+
+static u32 long_len(const struct jit_jump *j)
+{
+	return j->kind == JIT_JMP || j->kind == JIT_CALL ? 5 : 6;
+}
+
+static u32 jump_len(const struct jit_jump *j)
+{
+	return j->is_short ? 2 : long_len(j);
+}
+
+/* The displacement of @j in the layout its shrink fields describe. */
+static s64 jump_rel(const struct jit_ctx *c, const struct jit_jump *j)
+{
+	u32 t = j->target;
+	u32 to = j->kind == JIT_CALL ? c->off[t] : c->body[t];
+
+	to -= c->jumps[c->nj[t]].shrink;
+	return (s64)to - (j->at - j->shrink + jump_len(j));
+}
+
+static void set_shrinks(struct jit_ctx *c)
+{
+	struct jit_jump *j, *end = c->jumps + c->nr_jumps;
+	u32 shrink = 0;
+
+	for (j = c->jumps; j < end; j++) {
+		j->shrink = shrink;
+		shrink += long_len(j) - jump_len(j);
+	}
+	end->shrink = shrink;
+}
+
+static void relax(struct jit_ctx *c)
+{
+	struct jit_jump *j, *end = c->jumps + c->nr_jumps;
+	bool changed = true;
+	int pass;
+
+	for (j = c->jumps; j < end; j++)
+		j->is_short = j->kind != JIT_CALL;
+	for (pass = 0; changed && pass < JIT_MAX_RELAX; pass++) {
+		set_shrinks(c);
+		changed = false;
+		for (j = c->jumps; j < end; j++) {
+			if (j->is_short && !is_imm8(jump_rel(c, j))) {
+				j->is_short = false;
+				changed = true;
+			}
+		}
+	}
+	if (changed) {
+		for (j = c->jumps; j < end; j++)
+			j->is_short = false;
+		set_shrinks(c);
+	}
+}
+
+/* The buffer's code into @out, every recorded jump in its final form. */
+static void copy_out(const struct jit_ctx *c, u8 *out)
+{
+	const struct jit_jump *j, *end = c->jumps + c->nr_jumps;
+	u32 src = 0, n;
+	s32 rel;
+
+	for (j = c->jumps; j < end; j++) {
+		n = j->at - src;
+		memcpy(out, c->buf + src, n);
+		out += n;
+		rel = jump_rel(c, j);
+		if (j->is_short) {
+			*out++ = j->kind == JIT_JMP ? 0xeb : 0x70 | j->kind;
+			*out++ = rel;
+		} else {
+			if (j->kind == JIT_JMP || j->kind == JIT_CALL) {
+				*out++ = j->kind == JIT_JMP ? 0xe9 : 0xe8;
+			} else {
+				*out++ = 0x0f;
+				*out++ = 0x80 | j->kind;
+			}
+			memcpy(out, &rel, 4);
+			out += 4;
+		}
+		src = j->at + long_len(j);
+	}
+	memcpy(out, c->buf + src, c->pos - src);
+}
+
+static int grow_buf(struct jit_ctx *c)
+{
+	u32 cap = c->cap * 2;
+	u8 *buf = bpf64_zalloc(cap);
+
+	if (!buf)
+		return -ENOMEM;
+	memcpy(buf, c->buf, c->pos);
+	bpf64_free(c->buf);
+	c->buf = buf;
+	c->cap = cap;
+	return 0;
+}
+
+static int emit_all(struct jit_ctx *c)
+{
+	u32 i;
+	int err;
+
+	memcpy(c->buf, jit_stub, JIT_STUB_LEN);
+	c->pos = JIT_STUB_LEN;
+	for (i = 0; i < c->len; i++) {
+		if (c->pos + JIT_MAX_INSN_BYTES > c->cap && grow_buf(c))
+			return -ENOMEM;
+		c->off[i] = c->pos;
+		c->nj[i] = c->nr_jumps;
+		err = bpf64_jit_emit_insn(c, i);
+		if (err)
+			return err;
+		/* an LD_IMM64's second half is data; a fused insn is done */
+		if (bpf64_is_ldimm64(&c->insns[i]) || c->fused) {
+			c->fused = false;
+			i++;
+			c->off[i] = c->body[i] = c->pos;
+			c->nj[i] = c->nr_jumps;
+		}
+	}
+	c->off[c->len] = c->body[c->len] = c->pos;
+	c->nj[c->len] = c->nr_jumps;
+	return 0;
+}
+
+static void jit_ctx_free(struct jit_ctx *c)
+{
+	bpf64_free(c->jumps);
+	bpf64_free(c->buf);
+}
+
+/* One allocation for the per-instruction arrays, one for the buffer. */
+static int jit_ctx_init(struct jit_ctx *c, const struct bpf64_prog *prog,
+			const struct bpf_insn *insns, u32 len,
+			struct bpf64_log *log)
+{
+	size_t n = (size_t)len + 1;
+	u8 *p;
+
+	memset(c, 0, sizeof(*c));
+	c->prog = prog;
+	c->insns = insns;
+	c->len = len;
+	c->log = log;
+	c->jumps = bpf64_zalloc_array(n, sizeof(struct jit_jump) +
+				      3 * sizeof(u32) + 2);
+	c->cap = len * 12 + 2 * JIT_MAX_INSN_BYTES;
+	c->buf = bpf64_zalloc(c->cap);
+	if (!c->jumps || !c->buf)
+		return -ENOMEM;
+	p = (u8 *)(c->jumps + n);
+	c->off = (u32 *)p;
+	c->body = c->off + n;
+	c->nj = c->body + n;
+	c->saves = (u8 *)(c->nj + n);
+	c->mark = c->saves + n;
+	bpf64_jit_find_functions(c);
+	return 0;
+}
+
+/* Lay the code out into executable memory. */
+static int jit_finish(struct jit_ctx *c, struct bpf64_jit_image **imgp)
+{
+	struct bpf64_jit_image *img = bpf64_zalloc(sizeof(*img));
+	int err;
+
+	if (!img)
+		return -ENOMEM;
+	relax(c);
+	img->len = c->pos - c->jumps[c->nr_jumps].shrink;
+	img->alloc = img->len;
+	img->code = bpf64_jit_alloc(img->alloc);
+	if (!img->code) {
+		/* the kernel home has none: such programs stay interpreted */
+		bpf64_free(img);
+		bpf64_log(c->log, "no executable memory for the JIT image");
+		return -EOPNOTSUPP;
+	}
+	copy_out(c, img->code);
+	err = bpf64_jit_make_exec(img->code, img->alloc);
+	if (err) {
+		bpf64_jit_image_free(img);
+		return err;
+	}
+	*imgp = img;
+	return 0;
+}
+
+int bpf64_jit_compile(const struct bpf64_prog *prog, u32 flags,
+		      struct bpf64_log *log, struct bpf64_jit_image **imgp)
+{
+	const struct bpf_insn *insns = prog->insns;
+	struct bpf_insn *blinded = NULL;
+	u32 len = prog->len;
+	struct jit_ctx c;
+	int err;
+
+	*imgp = NULL;
+	if (flags & ~BPF64_JIT_F_BLIND) {
+		bpf64_log(log, "JIT flags 0x%x not supported\n", flags);
+		return -EOPNOTSUPP;
+	}
+	if (flags & BPF64_JIT_F_BLIND) {
+		err = bpf64_jit_blind(prog->insns, prog->len, &blinded, &len,
+				      log);
+		if (err)
+			return err;
+		insns = blinded;
+	}
+	err = jit_ctx_init(&c, prog, insns, len, log);
+	if (!err)
+		err = emit_all(&c);
+	if (!err)
+		err = jit_finish(&c, imgp);
+	jit_ctx_free(&c);
+	bpf64_free(blinded);
+	return err;
+}
+
+/* ---- what JITed code calls back into ---- */
+
+/*
+ * The target of a tail call, as the interpreter's tail_call_target(): the
+ * index must be below max_entries, at most BPF64_MAX_TAIL_CALL_CNT tail
+ * calls happen in one run, the slot must hold a program, and that program
+ * must have an image.  Loading keeps JITed and interpreted programs out of
+ * each other's PROG_ARRAYs (bpf64_prog_array_compatible), as Linux does;
+ * a program compiled outside BPF_PROG_LOAD may still meet one, and its
+ * call then fails.  The program is held until the run ends, so it cannot
+ * be freed while it runs.
+ */
+const u8 *bpf64_jit_tail_target(struct jit_run *jr, struct bpf64_map *map,
+				u64 index)
+{
+	struct bpf64_run *run = jr->run;
+	struct bpf64_prog *prog;
+
+	if ((u32)index >= map->max_entries ||
+	    run->tail_calls >= BPF64_MAX_TAIL_CALL_CNT)
+		return NULL;
+	prog = bpf64_prog_array_get(map, index);
+	if (!prog)
+		return NULL;
+	if (!prog->jit) {
+		bpf64_prog_put(prog);
+		return NULL;
+	}
+	run->tail_progs[run->tail_calls++] = prog;
+	return prog->jit->code + JIT_STUB_LEN;
+}
+
+#define JIT_SKF_NET_OFF	(-0x100000)	/* Linux's SKF_NET_OFF */
+#define JIT_SKF_LL_OFF	(-0x200000)	/* SKF_LL_OFF */
+
+/*
+ * What the inline packet load left: offsets from SKF_NET_OFF and
+ * SKF_LL_OFF read from the network and link headers, as Linux's
+ * bpf_internal_load_pointer_neg_helper(); any other offset missed.  Every
+ * byte must lie before the packet's end.  The value, or JIT_PKT_MISS.
+ */
+u64 bpf64_jit_load_packet(const struct jit_run *jr, s64 off, u64 size)
+{
+	const struct bpf64_run *run = jr->run;
+	const u8 *base, *end;
+	u64 v = 0;
+	u32 i;
+
+	if (off < 0 && off >= JIT_SKF_NET_OFF) {
+		base = run->pkt_net;
+		off -= JIT_SKF_NET_OFF;
+	} else if (off < 0 && off >= JIT_SKF_LL_OFF) {
+		base = run->pkt_mac;
+		off -= JIT_SKF_LL_OFF;
+	} else {
+		return JIT_PKT_MISS;
+	}
+	if (!base || !jr->pkt)
+		return JIT_PKT_MISS;
+	end = jr->pkt + jr->pkt_len;
+	if (base > end || off + size > (u64)(end - base))
+		return JIT_PKT_MISS;
+	for (i = 0; i < size; i++)
+		v = v << 8 | base[off + i];
+	return v;
+}
+
+/*
+ * clang's -fsanitize=function checks an indirect call by reading a type
+ * signature just before the callee, which generated code does not have.
+ */
+#ifdef __clang__
+#define JIT_NO_SANITIZE_CALL __attribute__((no_sanitize("function")))
+#else
+#define JIT_NO_SANITIZE_CALL
+#endif
+
+typedef u64 (*jit_entry_fn)(u64, u64, u64, u64, u64, struct jit_run *);
+
+JIT_NO_SANITIZE_CALL
+u64 bpf64_jit_run(const struct bpf64_jit_image *img, struct bpf64_run *run)
+{
+	struct jit_run jr = {
+		.pkt = run->pkt,
+		.pkt_len = run->pkt ? run->pkt_len : 0,
+		.run = run,
+	};
+	jit_entry_fn fn = (jit_entry_fn)(unsigned long)img->code;
+	u64 r0;
+
+	run->tail_calls = 0;
+	r0 = fn(run->args[0], run->args[1], run->args[2], run->args[3],
+		run->args[4], &jr);
+	while (run->tail_calls)
+		bpf64_prog_put(run->tail_progs[--run->tail_calls]);
+	return r0;
+}
+
+const u8 *bpf64_jit_code(const struct bpf64_jit_image *img, u32 *len)
+{
+	*len = img->len;
+	return img->code;
+}
+
+void bpf64_jit_image_free(struct bpf64_jit_image *img)
+{
+	if (!img)
+		return;
+	bpf64_jit_free(img->code, img->alloc);
+	bpf64_free(img);
+}
