@@ -217,8 +217,9 @@ static bool slot_safe(const struct vslot *old, const struct vslot *cur,
 	if (old->kind[0] == SLOT_SPILL || cur->kind[0] == SLOT_SPILL) {
 		/* the same bytes spilled (numbers may spill fewer than 8) */
 		if (old->kind[0] == SLOT_SPILL && cur->kind[0] == SLOT_SPILL)
-			return !memcmp(old->kind, cur->kind, sizeof(old->kind)) &&
-			       regsafe(&old->spilled, &cur->spilled, map, exact);
+			return !memcmp(old->kind, cur->kind, 8) &&
+			       regsafe(&old->spilled, &cur->spilled, map,
+				       exact);
 		if (exact)
 			return false;
 		/* Bytes that were any number cover a spilled scalar. */

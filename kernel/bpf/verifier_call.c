@@ -147,8 +147,8 @@ static int check_size_arg(struct venv *env, u32 regno, u8 type,
 }
 
 /* What Linux lists for an argument that points to memory. */
-static const char mem_types[] =
-	"fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_";
+static const char mem_types[] = "fp, pkt, pkt_meta, map_key, map_value, "
+				"mem, ringbuf_mem, buf, trusted_ptr_";
 
 static bool is_mem_ptr(const struct vreg *reg)
 {
@@ -272,8 +272,8 @@ static int check_arg(struct venv *env, u32 regno, u8 type,
 /*
  * As Linux (6.13 on, with CAP_BPF): a lookup in an array (per-CPU or
  * not) with a key known at load and below max_entries finds its element;
- * r0 needs no null check.  Only for the program's own maps: an inner map's template
- * need not have the size of the map found at run time.
+ * r0 needs no null check.  Only for the program's own maps: an inner
+ * map's template need not have the size of the map found at run time.
  */
 static bool lookup_cannot_fail(const struct venv *env,
 			       const struct call_meta *meta, u32 func_id)

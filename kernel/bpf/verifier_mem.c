@@ -561,7 +561,8 @@ static int check_alignment(struct venv *env, const struct vreg *reg,
 		return 0;
 	/* Linux 6.18 prints a constant variable part as its number */
 	if (tnum_is_const(reg->var.var_off))
-		snprintf(tn, sizeof(tn), "%lld", (long long)reg->var.var_off.value);
+		snprintf(tn, sizeof(tn), "%lld",
+			 (long long)reg->var.var_off.value);
 	else
 		tnum_strn(tn, sizeof(tn), reg->var.var_off);
 	vlog(env, "misaligned %saccess off %s+%d+%d size %u\n",

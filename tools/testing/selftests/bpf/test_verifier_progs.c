@@ -31,7 +31,7 @@
 enum {
 	PKT_TCP23, PKT_TCP_OPTS, PKT_VLAN_UDP7, PKT_QINQ_V6, PKT_UDP_BADSUM,
 	PKT_ETH_ONLY, PKT_BYTES, PKT_VM, PKT_ICMP, PKT_HTTP, PKT_V6_EXT,
-	PKT_DNS, NR_PKTS
+	PKT_DNS, PKT_VXLAN, NR_PKTS
 };
 
 static const char *const pkt_names[NR_PKTS] = {
@@ -40,6 +40,7 @@ static const char *const pkt_names[NR_PKTS] = {
 	"ipv4 udp, bad ip checksum", "ethernet, ipv4 cut short", "bytes 0..63",
 	"stack machine code", "ipv4 icmp", "ipv4 tcp to 8080, POST",
 	"ipv6, hop-by-hop, routing, udp", "dns query www.example.com",
+	"vxlan 0x1234, inner ipv4 with options, tcp",
 };
 
 /* The query name's labels, as verif_dns.c hashes them (FNV-1a). */
@@ -210,6 +211,19 @@ static void build_pkts(void)
 	p[n++] = 0;
 	put16(p + n, 1);		/* A */
 	pkts[PKT_DNS].len = n + 4;
+
+	/* outer IPv4 with options; inner Ethernet, IPv4 with options, TCP */
+	p = pkts[PKT_VXLAN].b;
+	n = eth(p, 0, 0x0800);
+	n += ipv4(p + n, 17, 1, 8 + 8 + 14 + 24 + 20, true);
+	n += udp(p + n, 4789);
+	p[n] = 0x08;			/* VNI valid */
+	p[n + 5] = 0x12;
+	p[n + 6] = 0x34;
+	n += 8;
+	n += eth(p + n, 0, 0x0800);
+	n += ipv4(p + n, 6, 1, 20, true);
+	pkts[PKT_VXLAN].len = n + tcp(p + n, 22, 0x02);
 }
 
 /* ---- the objects ---- */
@@ -234,7 +248,8 @@ struct obj_check {
 	const char *pending;
 };
 
-#define ALL_ANY	{ ANY, ANY, ANY, ANY, ANY, ANY, ANY, ANY, ANY, ANY, ANY, ANY }
+#define ALL_ANY								\
+	{ ANY, ANY, ANY, ANY, ANY, ANY, ANY, ANY, ANY, ANY, ANY, ANY, ANY }
 
 static int map_fd(struct bpf64_object *o, const char *name)
 {
@@ -291,11 +306,13 @@ static void setup_dns(const struct bpf64_backend *be, struct bpf64_object *o)
 
 static const struct obj_check objs[] = {
 	{ "verif_xdp_parse", NULL, {
-		{ "xdp_parse", true, { 1, 2, 3, 2, 2, 0, 2, 2, 2, 2, 2, ANY } },
+		{ "xdp_parse", true,
+		  { 1, 2, 3, 2, 2, 0, 2, 2, 2, 2, 2, ANY, ANY } },
 	} },
 	{ "verif_tc_parse", NULL, {
 		/* (both refuse to run tc on a cut IPv4 header) */
-		{ "tc_parse", true, { 23, 2, 0, 0, 0, ANY, 0, 0, 0, 0x90, 0, ANY } },
+		{ "tc_parse", true,
+		  { 23, 2, 0, 0, 0, ANY, 0, 0, 0, 0x90, 0, ANY, ANY } },
 	} },
 	{ "verif_loops", NULL, {
 		{ "loops_sum", true, ALL_ANY },
@@ -303,17 +320,18 @@ static const struct obj_check objs[] = {
 		{ "loops_rolled", true, ALL_ANY },
 	} },
 	{ "verif_flows", NULL, {
-		{ "flows_count", true, { 1, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, ANY } },
-		{ "flows_first", true, { 0x102, 0, 0, 0, 0x100, 0, 0, 0, 0,
-					 0x118, 0, ANY } },
+		{ "flows_count", true,
+		  { 1, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, ANY, ANY } },
+		{ "flows_first", true,
+		  { 0x102, 0, 0, 0, 0x100, 0, 0, 0, 0, 0x118, 0, ANY, ANY } },
 	} },
 	{ "verif_percpu", NULL, {
 		{ "percpu_stats", true, ALL_ANY },
 	} },
 	{ "verif_route", setup_route, {
-		{ "route_xdp", true, { 256 + 0x22, 256 + 0x22, 0, 0,
-				       256 + 0x22, 0, 0, 0, 256 + 0x22,
-				       256 + 0x22, 0, ANY } },
+		{ "route_xdp", true,
+		  { 256 + 0x22, 256 + 0x22, 0, 0, 256 + 0x22, 0, 0, 0,
+		    256 + 0x22, 256 + 0x22, 0, ANY, ANY } },
 	} },
 	{ "verif_events", NULL, {
 		{ "events_xdp", true, ALL_ANY },
@@ -322,34 +340,40 @@ static const struct obj_check objs[] = {
 		{ "trace_open", false, ALL_ANY },
 	} },
 	{ "verif_csum", NULL, {
-		{ "csum_check", true, { 1, 0, 0, 0, 2, ANY, 0, 0, 1, 1, 0, ANY } },
+		{ "csum_check", true,
+		  { 1, 0, 0, 0, 2, ANY, 0, 0, 1, 1, 0, ANY, ANY } },
 	} },
 	{ "verif_calls", NULL, {
 		{ "calls_socket", true, ALL_ANY },
 	} },
 	{ "verif_switch", NULL, {
-		{ "vm_run", true, { ANY, ANY, ANY, ANY, ANY, ANY, ANY, 70, ANY,
-				     ANY, ANY, ANY } },
-		{ "vm_class", true, { 20, 20, ANY, ANY, 30, 0, ANY, 0, 10, 20,
-				       ANY, ANY } },
+		{ "vm_run", true,
+		  { ANY, ANY, ANY, ANY, ANY, ANY, ANY, 70, ANY, ANY, ANY, ANY,
+		    ANY } },
+		{ "vm_class", true,
+		  { 20, 20, ANY, ANY, 30, 0, ANY, 0, 10, 20, ANY, ANY, ANY } },
 	} },
 	{ "verif_spill", NULL, {
 		{ "spill_mix", true, ALL_ANY },
 	} },
 	{ "verif_http", NULL, {
-		{ "http_method", true, { 100, 0, 0, 0, 0, ANY, 0, 0, 0, 2, 0, ANY } },
+		{ "http_method", true,
+		  { 100, 0, 0, 0, 0, ANY, 0, 0, 0, 2, 0, ANY, ANY } },
 	} },
 	{ "verif_ipv6_ext", NULL, {
-		{ "ipv6_l4", true, { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 17, ANY } },
+		{ "ipv6_l4", true,
+		  { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 17, ANY, ANY } },
 	} },
 	{ "verif_tc_rewrite", NULL, {
-		{ "tc_ttl", true, { 63, 63, 0, 0, 63, ANY, 0, 0, 63, 63, 0, ANY } },
+		{ "tc_ttl", true,
+		  { 63, 63, 0, 0, 63, ANY, 0, 0, 63, 63, 0, ANY, ANY } },
 	} },
 	{ "verif_signed", NULL, {
 		{ "signed_mix", true, ALL_ANY },
 	} },
 	{ "verif_atomics", NULL, {
-		{ "atomic_ops", true, { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, ANY } },
+		{ "atomic_ops", true,
+		  { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, ANY, ANY } },
 	} },
 	{ "verif_pkt_calls", NULL, {
 		{ "pkt_calls", true, ALL_ANY },
@@ -358,27 +382,34 @@ static const struct obj_check objs[] = {
 		{ "stack_hist", true, ALL_ANY },
 	}, "precision tracking" },
 	{ "verif_xdp_adjust", NULL, {
-		{ "adjust_entry", true, { 0, 0, 2100, 0xa8, 0, 0, ANY, ANY, 0,
-					  0, 0xdd, ANY } },
+		{ "adjust_entry", true,
+		  { 0, 0, 2100, 0xa8, 0, 0, ANY, ANY, 0, 0, 0xdd, ANY, ANY } },
 	} },
 	{ "verif_syscall", NULL, {
 		/* (both refuse contexts shorter than the program reads) */
-		{ "sys_sum", true, { 0, 0, 0, 0, 0, ANY, 841688093, ANY, ANY,
-				     0, 0, ANY }, true },
+		{ "sys_sum", true,
+		  { 0, 0, 0, 0, 0, ANY, 841688093, ANY, ANY, 0, 0, ANY, ANY },
+		  true },
 	} },
 	{ "verif_tcp_opts", NULL, {
-		{ "tcp_mss", true, { 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, ANY } },
+		{ "tcp_mss", true,
+		  { 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, ANY, ANY } },
 	} },
 	{ "verif_dns", setup_dns, {
-		{ "dns_query", true, { 0, 0, 0, 0, 0, ANY, 0, 0, 0, 0, 0,
-				       1001 } },
+		{ "dns_query", true,
+		  { 0, 0, 0, 0, 0, ANY, 0, 0, 0, 0, 0, 1001, ANY } },
 	} },
 	{ "verif_ctx_narrow", NULL, {
 		{ "ctx_narrow", true, ALL_ANY },
 		{ "ctx_xdp", true, ALL_ANY },
 	} },
+	{ "verif_tunnel", NULL, {
+		{ "tunnel_vni", true,
+		  { 0, 0, 0, 0, 0, ANY, 0, 0, 0, 0, 0, 0, 0x61234 } },
+	} },
 	{ "verif_ld_abs", NULL, {
-		{ "sf_port", true, { 23, 80, 0, 0, 0, ANY, 0, 0, 0, 8080, 0, ANY } },
+		{ "sf_port", true,
+		  { 23, 80, 0, 0, 0, ANY, 0, 0, 0, 8080, 0, ANY, ANY } },
 	} },
 };
 

@@ -43,7 +43,8 @@ int atomic_ops(struct xdp_md *ctx)
 		__sync_lock_test_and_set(&c->last, len);
 		for (i = 0; i < 8; i++) {
 			old = c->cas;
-			seen = __sync_val_compare_and_swap(&c->cas, old, old + 1);
+			seen = __sync_val_compare_and_swap(&c->cas, old,
+							   old + 1);
 			if (seen == old)
 				break;
 		}

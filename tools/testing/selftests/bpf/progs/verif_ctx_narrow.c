@@ -2,9 +2,9 @@
 /*
  * Context fields masked and shifted (clang keeps ctx loads whole), one
  * read narrower than it is, which Linux allows for most fields; the tc
- * program also writes mark and cb.  ctx_narrow answers a mix of the length's bytes, the protocol's
- * low byte and the mark it wrote; ctx_xdp the queue's and interface's low
- * bytes.
+ * program also writes mark and cb.  ctx_narrow answers a mix of the
+ * length's bytes, the protocol's low byte and the mark it wrote; ctx_xdp
+ * the queue's and interface's low bytes.
  */
 #include "verif_common.h"
 

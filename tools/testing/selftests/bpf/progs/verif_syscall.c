@@ -3,8 +3,8 @@
  * A BPF_PROG_TYPE_SYSCALL program, whose context is the caller's memory:
  * a count and values read from it (in an unrolled loop: the verifier
  * wants constant offsets into a context), a running total kept in a hash
- * map, the answer written back into the context.  sys_sum answers the sum of the first n values, n
- * the context's first byte masked to 7.
+ * map, the answer written back into the context.  sys_sum answers the
+ * sum of the first n values, n the context's first byte masked to 7.
  */
 #include "verif_common.h"
 

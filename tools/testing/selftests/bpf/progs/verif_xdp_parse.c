@@ -34,7 +34,8 @@ static __always_inline int parse_eth(struct cursor *c, __u16 *proto)
 	*proto = eth->h_proto;
 #pragma unroll
 	for (i = 0; i < 2; i++) {
-		if (*proto != htons(ETH_P_8021Q) && *proto != htons(ETH_P_8021AD))
+		if (*proto != htons(ETH_P_8021Q) &&
+		    *proto != htons(ETH_P_8021AD))
 			break;
 		vh = c->pos;
 		if ((void *)(vh + 1) > c->end)
