@@ -206,9 +206,11 @@ static u32 spill_size(const struct vslot *s)
  * of at most that many bytes from there gets it back, truncated.  The
  * slot's other bytes hold something.
  */
-static void spill(struct vframe *f, s64 off, u32 size, const struct vreg *val)
+static void spill(struct venv *env, struct vframe *f, s64 off, u32 size,
+		  struct vreg *val)
 {
 	struct vslot *s = slot_at(f, off);
+	bool fits = size == 8 || !(val->var.umax >> (size * 8));
 	u32 i;
 
 	if (s->kind[0] == SLOT_SPILL)
@@ -219,16 +221,22 @@ static void spill(struct vframe *f, s64 off, u32 size, const struct vreg *val)
 		else if (s->kind[i] == SLOT_INVALID)
 			s->kind[i] = SLOT_MISC;
 	}
+	/*
+	 * The stored number stays linked to the register (Linux 6.18: a
+	 * load of it then teaches the register), unless it does not fit.
+	 */
+	if (fits && val->type == SCALAR_VALUE && !val->id &&
+	    !bpf64_scalar_is_const(&val->var))
+		val->id = ++env->id_gen;
 	s->spilled = *val;
-	/* a number wider than the store no longer follows its copies */
-	if (size < 8 && val->var.umax >> (size * 8)) {
+	if (!fits) {
 		s->spilled.id = 0;
 		s->spilled.off = 0;
 	}
 }
 
 static int stack_write(struct venv *env, u32 regno, s32 insn_off, u32 size,
-		       const struct vreg *val)
+		       struct vreg *val)
 {
 	struct vreg *reg = &cur_regs(env)[regno];
 	struct vframe *f = stack_frame(env, reg);
@@ -260,7 +268,7 @@ static int stack_write(struct venv *env, u32 regno, s32 insn_off, u32 size,
 	/* without CAP_BPF, Linux keeps no number spilled */
 	if (!(off % 8) && val &&
 	    (val->type != SCALAR_VALUE || env->bpf_capable)) {
-		spill(f, off, size, val);
+		spill(env, f, off, size, val);
 		return 0;
 	}
 	stack_mark(f, off, size, val && val->type == SCALAR_VALUE &&
@@ -314,12 +322,17 @@ static int stack_read(struct venv *env, u32 regno, s32 insn_off, u32 size,
 		vlog(env, "invalid size of register fill\n");
 		return -EACCES;
 	}
-	/* the low bytes of a spilled number: it, truncated (Linux too) */
+	/*
+	 * The low bytes of a spilled number: it, truncated (Linux too), and
+	 * still linked to its copies if it fits.
+	 */
 	if (off == max && size <= spill_size(s) && !(off % 8)) {
 		if (dst) {
 			*dst = s->spilled;
-			dst->id = 0;
-			dst->off = 0;
+			if (size < 8 && dst->var.umax >> (size * 8)) {
+				dst->id = 0;
+				dst->off = 0;
+			}
 			truncate_to(dst, size);
 		}
 		return 0;
@@ -593,7 +606,7 @@ static int note_kind(struct venv *env, u32 idx, u8 type)
  * goes (NULL: none).
  */
 static int mem_access(struct venv *env, u32 idx, u32 regno, s32 insn_off,
-		      u32 size, bool write, const struct vreg *val,
+		      u32 size, bool write, struct vreg *val,
 		      struct vreg *dst)
 {
 	struct vreg *reg = &cur_regs(env)[regno];
@@ -721,9 +734,9 @@ int check_mem_insn(struct venv *env, const struct bpf_insn *insn, u32 idx)
 			err = check_reg_read(env, insn->dst_reg);
 		if (err)
 			return err;
-		val = regs[insn->src_reg];
+		/* the register itself: a spill may link it to the slot */
 		return mem_access(env, idx, insn->dst_reg, insn->off, size,
-				  true, &val, NULL);
+				  true, &regs[insn->src_reg], NULL);
 	default:	/* BPF_ST */
 		err = check_reg_read(env, insn->dst_reg);
 		if (err)
