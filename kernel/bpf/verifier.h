@@ -204,6 +204,8 @@ int check_alu(struct venv *env, const struct bpf_insn *insn);
 int check_cond_jmp(struct venv *env, const struct bpf_insn *insn,
 		   u32 *insn_idx);
 int check_ld_imm64(struct venv *env, const struct bpf_insn *insn);
+/* Before a copy of @src (a move or a spill): @src's id, for both. */
+void link_before_copy(struct venv *env, struct vreg *src);
 
 /* verifier_mem.c */
 int check_mem_insn(struct venv *env, const struct bpf_insn *insn, u32 idx);

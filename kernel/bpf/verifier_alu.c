@@ -147,17 +147,24 @@ static int ptr_alu(struct venv *env, const struct bpf_insn *insn,
 #define LINK_ADD32	(1U << 30)
 #define LINK_FLAGS	(LINK_ADD64 | LINK_ADD32)
 
-static void link_before_copy(struct venv *env, struct vreg *src)
-{
-	if (src->type == SCALAR_VALUE && !src->id &&
-	    !bpf64_scalar_is_const(&src->var))
-		src->id = ++env->id_gen;
-}
-
 static void unlink(struct vreg *reg)
 {
 	reg->id = 0;
 	reg->off = 0;
+}
+
+/*
+ * rX = rY: rY's id goes to both.  A moved copy starts a new link (only
+ * one constant move per link, as Linux).
+ */
+void link_before_copy(struct venv *env, struct vreg *src)
+{
+	if (src->type != SCALAR_VALUE)
+		return;
+	if (src->id & LINK_FLAGS)
+		unlink(src);
+	if (!src->id && !bpf64_scalar_is_const(&src->var))
+		src->id = ++env->id_gen;
 }
 
 /*
@@ -574,8 +581,10 @@ static void sync_copies(struct vstate *st, const struct vreg *reg)
 			if (i >= BPF64_NR_REGS &&
 			    fr->stack[i - BPF64_NR_REGS].kind[0] != SLOT_SPILL)
 				continue;
+			/* (not between a 64-bit and a 32-bit move: Linux) */
 			if (r->type == SCALAR_VALUE && r != reg &&
-			    (r->id & ~LINK_FLAGS) == (reg->id & ~LINK_FLAGS))
+			    (r->id & ~LINK_FLAGS) == (reg->id & ~LINK_FLAGS) &&
+			    ((r->id ^ reg->id) & LINK_FLAGS) != LINK_FLAGS)
 				sync_linked(r, reg);
 		}
 	}

@@ -225,9 +225,8 @@ static void spill(struct venv *env, struct vframe *f, s64 off, u32 size,
 	 * The stored number stays linked to the register (Linux 6.18: a
 	 * load of it then teaches the register), unless it does not fit.
 	 */
-	if (fits && val->type == SCALAR_VALUE && !val->id &&
-	    !bpf64_scalar_is_const(&val->var))
-		val->id = ++env->id_gen;
+	if (fits)
+		link_before_copy(env, val);
 	s->spilled = *val;
 	if (!fits) {
 		s->spilled.id = 0;
