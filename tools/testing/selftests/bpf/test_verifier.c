@@ -22,6 +22,7 @@
 #include "verifier/macros.h"
 #include "verifier/fill.h"
 #include "verifier/unpriv_run.h"
+#include "verifier/random.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define LOG_SIZE	(16u << 20)
@@ -348,6 +349,8 @@ int main(int argc, char **argv)
 	}
 	if (!only || !strcmp(only, "bpf64"))
 		run_backend(&bpf64_backend_hosted, filter);
+	if (!only && (!filter || strstr("random", filter)))
+		test_random(4000, bpf64_linux_available(why, sizeof(why)));
 	tu_diag("%zu cases", ARRAY_SIZE(cases));
 	free(fill_buf);
 	free(log_buf);
