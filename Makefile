@@ -97,6 +97,30 @@ $(O)/samples/%.o: samples/bpf/%.c
 
 samples: $(SAMPLE_OBJS)
 
+# The JIT benchmark (bench_jit.c): programs in C (progs/bench/), each
+# compiled for BPF (build/progs/bench/NAME.o, which bench_jit loads into
+# bpf64 and Linux) and for the host (build/bench/NAME.native.o, linked in).
+BENCH_DIR := tools/testing/selftests/bpf/progs/bench
+BENCH_PROG_SRCS := $(wildcard $(BENCH_DIR)/*.c)
+BENCH_PROG_OBJS := $(patsubst $(BENCH_DIR)/%.c,$(O)/progs/bench/%.o,$(BENCH_PROG_SRCS))
+BENCH_NATIVE_OBJS := $(patsubst $(BENCH_DIR)/%.c,$(O)/bench/%.native.o,$(BENCH_PROG_SRCS))
+NATIVE_CLANG ?= clang-19
+
+$(O)/progs/bench/%.o: $(BENCH_DIR)/%.c $(BENCH_DIR)/bench.h
+	@mkdir -p $(dir $@)
+	$(BPF_CLANG) -target bpf -O2 -g -Wall -Werror -mcpu=v4 -c $< -o $@
+
+$(O)/bench/%.native.o: $(BENCH_DIR)/%.c $(BENCH_DIR)/bench.h
+	@mkdir -p $(dir $@)
+	$(NATIVE_CLANG) -O2 -Wall -Werror -c $< -o $@
+
+$(O)/tests/bench_jit: tools/testing/selftests/bpf/bench_jit.c $(O)/libbpf64.a \
+		      $(BENCH_NATIVE_OBJS) | $(BENCH_PROG_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itools/testing/selftests/bpf \
+		-DBENCH_PROGS_DIR='"$(O)/progs/bench"' $(LDFLAGS) -o $@ $< \
+		$(BENCH_NATIVE_OBJS) $(O)/libbpf64.a $(LDLIBS) -lm
+
 # Tests whose cases live in headers of their own.
 $(O)/tests/test_verifier: $(wildcard tools/testing/selftests/bpf/verifier/*.h)
 

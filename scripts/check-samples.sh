@@ -7,6 +7,10 @@
 # the trace_printk lines) must be what the input implies, worked out here
 # from the input's bytes.
 #
+# On bpf64 every run is done three times: as loading chooses (JITed where
+# the JIT takes the program), with --jit and with --no-jit (interpreted);
+# all three must give the same answers.
+#
 # The socket filter and the XDP program also run through the running
 # kernel's BPF_PROG_TEST_RUN (bpf64 run --linux) and must give the same
 # answers there.  Linux has no test run for tracepoint programs
@@ -146,18 +150,26 @@ summary()
 		grep -v '^$' | sed 's/^/trace /'
 }
 
-# expect DESC BACKEND EXPECTED OBJ ARGS...: bpf64 run OBJ ARGS on BACKEND
-# (bpf64 or linux); its summary, with the maps that $maps names, must be
-# EXPECTED.
-expect()
+# expect_run DESC EXPECTED OBJ ARGS...: bpf64 run OBJ ARGS; its summary,
+# with the maps that $maps names, must be EXPECTED.  ARGS may ask for the
+# JIT (--jit: the run must say it ran JITed) or the interpreter (--no-jit:
+# the run must say so).
+expect_run()
 {
-	local desc=$1 backend=$2 expected=$3 obj=$4 args=()
+	local desc=$1 expected=$2 obj=$3 jited=
 
-	shift 4
-	[[ $backend == linux ]] && args=(--linux)
-	if ! timeout 20 "$bpf64" run "$obj" "$@" "${args[@]}" --dump-maps -j \
+	shift 3
+	if ! timeout 20 "$bpf64" run "$obj" "$@" --dump-maps -j \
 	     > "$tmp/json" 2> "$tmp/err"; then
-		tap_result not_ok "$desc on $backend: the run failed" "$tmp/err"
+		tap_result not_ok "$desc: the run failed" "$tmp/err"
+		return
+	fi
+	[[ " $* " == *" --jit "* ]] && jited=true
+	[[ " $* " == *" --no-jit "* ]] && jited=false
+	if [[ -n $jited ]] && ! grep -q "\"jited\":$jited" "$tmp/json"; then
+		echo "expected \"jited\":$jited" > "$tmp/diff"
+		cat "$tmp/json" >> "$tmp/diff"
+		tap_result not_ok "$desc" "$tmp/diff"
 		return
 	fi
 	# shellcheck disable=SC2086
@@ -165,11 +177,28 @@ expect()
 	printf '%s\n' "$expected" | grep -v '^$' > "$tmp/want"
 	if diff -u --label want --label got "$tmp/want" "$tmp/got" \
 	   > "$tmp/diff"; then
-		tap_result ok "$desc on $backend"
+		tap_result ok "$desc"
 	else
 		cat "$tmp/err" >> "$tmp/diff"
-		tap_result not_ok "$desc on $backend" "$tmp/diff"
+		tap_result not_ok "$desc" "$tmp/diff"
 	fi
+}
+
+# expect DESC BACKEND EXPECTED OBJ ARGS...: bpf64 run OBJ ARGS on BACKEND
+# (bpf64: as loading chooses, JITed and interpreted; or linux).
+expect()
+{
+	local desc=$1 backend=$2 expected=$3 obj=$4 mode
+
+	shift 4
+	if [[ $backend == linux ]]; then
+		expect_run "$desc on linux" "$expected" "$obj" "$@" --linux
+		return
+	fi
+	for mode in "" --jit --no-jit; do
+		expect_run "$desc on bpf64${mode:+ $mode}" "$expected" "$obj" \
+			   "$@" $mode
+	done
 }
 
 # both DESC EXPECTED OBJ ARGS...: expect on bpf64, then on Linux.
@@ -258,6 +287,36 @@ if clang-19 "${bpf_cflags[@]}" -c "$tmp/bad_helper.c" -o "$out/bad_helper.o" \
 	done
 else
 	tap_result not_ok "bad_helper.c builds with clang-19 -target bpf" "$tmp/log"
+fi
+
+# --- verify --unpriv: a pointer returned is root's privilege -----------------
+
+cat > "$tmp/leak.c" <<'EOC'
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+SEC("socket") int leak(struct __sk_buff *skb)
+{
+	return (long)skb;
+}
+char _license[] SEC("license") = "GPL";
+EOC
+if clang-19 "${bpf_cflags[@]}" -c "$tmp/leak.c" -o "$out/leak.o" 2> "$tmp/log"
+then
+	"$bpf64" verify "$out/leak.o" -j > "$tmp/log" 2>&1
+	if grep -q '"verdict":"accepted"' "$tmp/log"; then
+		tap_result ok "bpf64 verify accepts a returned pointer from root"
+	else
+		tap_result not_ok "bpf64 verify accepts a returned pointer from root" "$tmp/log"
+	fi
+	"$bpf64" verify "$out/leak.o" --unpriv -j > "$tmp/log" 2>&1
+	if grep -q '"verdict":"rejected"' "$tmp/log" &&
+	   grep -q 'R0 leaks addr as return value' "$tmp/log"; then
+		tap_result ok "bpf64 verify --unpriv refuses it"
+	else
+		tap_result not_ok "bpf64 verify --unpriv refuses it" "$tmp/log"
+	fi
+else
+	tap_result not_ok "leak.c builds with clang-19 -target bpf" "$tmp/log"
 fi
 
 # --- xdp_portdrop: TCP to port 80 dropped, verdicts counted ------------------

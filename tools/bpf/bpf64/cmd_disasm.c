@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* bpf64 disasm: raw little-endian instructions to one line of text each. */
+/*
+ * bpf64 disasm: raw little-endian instructions to one line of text each;
+ * with --jited, the native code the JIT makes of them or of an ELF
+ * object's program.
+ */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -7,12 +11,15 @@
 #include <string.h>
 
 #include <linux/bpf64/disasm.h>
+#include <linux/bpf64/jit.h>
 #include "bpf64.h"
+#include "bpf64/raw.h"
 
 static int usage(FILE *f)
 {
 	fprintf(f,
 		"usage: bpf64 disasm [--kernel] [--no-index] FILE|-\n"
+		"       bpf64 disasm --jited [--blind] [--section NAME] FILE|OBJ\n"
 		"\n"
 		"Print the raw instructions in FILE (\"-\" for standard input;\n"
 		"8 bytes each, little-endian) one per line after their index:\n"
@@ -24,7 +31,15 @@ static int usage(FILE *f)
 		"  --no-index the text alone, e.g. to pipe to 'bpf64 asm -'\n"
 		"\n"
 		"An instruction that does not decode is reported by index on\n"
-		"standard error, and the exit status is 1.\n");
+		"standard error, and the exit status is 1.\n"
+		"\n"
+		"  --jited    the x86-64 code bpf64's JIT makes of FILE, or of the\n"
+		"             program of an ELF object OBJ as loaded (verified,\n"
+		"             context rewritten), through objdump or llvm-mc-19;\n"
+		"             the exit status is 1 with the reason if the JIT\n"
+		"             refuses the program\n"
+		"  --blind    with --jited: constants blinded\n"
+		"  --section NAME  with OBJ: this section's program\n");
 	return f == stderr ? 2 : 0;
 }
 
@@ -67,8 +82,30 @@ static int print_insns(const struct bpf_insn *insns, __u32 len,
 	return 0;
 }
 
+/* --jited on raw instructions: no program type, so no helpers. */
+static int raw_jited(const struct bpf_insn *insns, __u32 len, bool blind)
+{
+	char err[256];
+	__u8 *code;
+	__u32 size;
+	int ret;
+
+	ret = bpf64_raw_jit_code(insns, len, NULL,
+				 blind ? BPF64_JIT_F_BLIND : 0, &code, &size,
+				 err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "bpf64 disasm: %s\n", err);
+		return 1;
+	}
+	ret = print_native_code(code, size);
+	free(code);
+	return !!ret;
+}
+
 int cmd_disasm(int argc, char **argv)
 {
+	struct jit_opts jit = { };
+	const char *section = NULL;
 	enum bpf64_disasm_style style = BPF64_DISASM_ASM;
 	struct bpf_insn *insns;
 	const char *path = NULL;
@@ -80,7 +117,11 @@ int cmd_disasm(int argc, char **argv)
 	for (a = 1; a < argc; a++) {
 		if (!strcmp(argv[a], "--help") || !strcmp(argv[a], "-h"))
 			return usage(stdout);
-		if (!strcmp(argv[a], "--kernel"))
+		if (parse_jit_opt(argv[a], &jit) && jit.mode == JIT_DEFAULT)
+			continue;
+		if (!strcmp(argv[a], "--section") && a + 1 < argc)
+			section = argv[++a];
+		else if (!strcmp(argv[a], "--kernel"))
 			style = BPF64_DISASM_KERNEL;
 		else if (!strcmp(argv[a], "--no-index"))
 			index = false;
@@ -89,8 +130,10 @@ int cmd_disasm(int argc, char **argv)
 		else
 			return usage(stderr);
 	}
-	if (!path)
+	if (!path || (!jit.show && (jit.blind || section)))
 		return usage(stderr);
+	if (jit.show && is_elf_file(path))
+		return disasm_object_jited(path, section, &jit);
 	ret = read_input(path, &raw, &size);
 	if (ret) {
 		fprintf(stderr, "bpf64 disasm: %s: %s\n", path, strerror(-ret));
@@ -111,7 +154,8 @@ int cmd_disasm(int argc, char **argv)
 	for (i = 0; i < size / 8; i++)
 		decode_insn((unsigned char *)raw + 8 * i, &insns[i]);
 	free(raw);
-	ret = print_insns(insns, size / 8, style, index);
+	ret = jit.show ? raw_jited(insns, size / 8, jit.blind) :
+			 print_insns(insns, size / 8, style, index);
 	free(insns);
 	return ret;
 }

@@ -3,21 +3,34 @@
  * bpf64 run OBJ / bpf64 verify OBJ: ELF objects with their maps.
  *
  *   bpf64 run OBJ [--section NAME] [--data FILE] [--ctx FILE] [--repeat N]
- *                 [--dump-maps] [--linux] [-j|--json]
- *   bpf64 verify OBJ [--section NAME] [--linux] [-j|--json]
+ *                 [--dump-maps] [--linux] [--unpriv] [-j|--json]
+ *                 [--jit | --no-jit] [--blind] [--jited]
+ *   bpf64 verify OBJ [--section NAME] [--linux] [--unpriv] [-j|--json]
+ *                    [--jit | --no-jit] [--blind] [--jited]
  *
  * The object is loaded through a backend: bpf64's own bpf() (the default)
  * or, with --linux, the running kernel's.  run then goes through
  * BPF_PROG_TEST_RUN and prints the retval, the mean duration, what the
  * program wrote (trace_printk lines, ring buffer records, the maps).
+ *
+ * In bpf64, loading JITs the programs as bpf64_jit_enable says (on by
+ * default; off with --no-jit) and blinds constants with --blind
+ * (bpf64_jit_harden).  A program the JIT refused runs interpreted, and
+ * the tool says why on stderr; --jit makes that an error.  --jited prints
+ * the program's native code, from bpf64's JIT or (--linux) Linux's.
  */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <linux/bpf64/helpers.h>
+#include <linux/bpf64/jit.h>
 #include <linux/bpf64/platform.h>
+#include <linux/bpf64/syscall.h>
 #include <uapi/linux/bpf64.h>
 #include "bpf64.h"
 #include "bpf64/backend.h"
@@ -34,7 +47,9 @@ struct obj_args {
 	unsigned int repeat;
 	bool dump_maps;
 	bool json;
+	bool unpriv;
 	const struct bpf64_backend *be;
+	struct jit_opts jit;
 };
 
 static int obj_usage(FILE *f, bool run)
@@ -49,14 +64,23 @@ static int obj_usage(FILE *f, bool run)
 			"  --repeat N      run N times; the duration is the mean\n"
 			"  --dump-maps     print every map's contents after the run\n"
 			"  --linux         load into the running kernel instead of bpf64\n"
-			"  -j, --json      one JSON object on stdout\n");
+			"  --unpriv        load as a user without capabilities would\n"
+			"  -j, --json      one JSON object on stdout\n"
+			JIT_OPTS_HELP
+			"  (with --linux only --jited: Linux's own JIT code)\n");
 	else
 		fprintf(f,
 			"usage: bpf64 verify OBJ [options]\n"
 			"  load OBJ's maps and programs without running them, print the log\n"
 			"  --section NAME  report this section's program\n"
 			"  --linux         load into the running kernel instead of bpf64\n"
-			"  -j, --json      one JSON object on stdout\n");
+			"  --unpriv        load as a user without capabilities would: the\n"
+			"                  unprivileged verifier (with --linux, as root, the\n"
+			"                  tool drops to uid 65534; Linux then refuses all\n"
+			"                  unless kernel.unprivileged_bpf_disabled is 0)\n"
+			"  -j, --json      one JSON object on stdout\n"
+			JIT_OPTS_HELP
+			"  (with --linux only --jited: Linux's own JIT code)\n");
 	return f == stdout ? 0 : 2;
 }
 
@@ -71,10 +95,14 @@ static int parse_obj_args(int argc, char **argv, struct obj_args *a, bool run)
 
 		if (!strcmp(opt, "--help") || !strcmp(opt, "-h"))
 			return obj_usage(stdout, run), 1;
+		if (parse_jit_opt(opt, &a->jit))
+			continue;
 		if (!strcmp(opt, "-j") || !strcmp(opt, "--json"))
 			a->json = true;
 		else if (!strcmp(opt, "--linux"))
 			a->be = &bpf64_backend_linux;
+		else if (!strcmp(opt, "--unpriv"))
+			a->unpriv = true;
 		else if (run && !strcmp(opt, "--dump-maps"))
 			a->dump_maps = true;
 		else if (has_val && !strcmp(opt, "--section"))
@@ -93,6 +121,10 @@ static int parse_obj_args(int argc, char **argv, struct obj_args *a, bool run)
 	}
 	if (!a->path)
 		return fprintf(stderr, "bpf64 %s: no object given\n",
+			       run ? "run" : "verify"), -1;
+	if (a->be != &bpf64_backend_hosted &&
+	    (a->jit.mode != JIT_DEFAULT || a->jit.blind))
+		return fprintf(stderr, "bpf64 %s: --jit, --no-jit and --blind are bpf64's; Linux's JIT follows net.core.bpf_jit_enable and bpf_jit_harden\n",
 			       run ? "run" : "verify"), -1;
 	return 0;
 }
@@ -310,6 +342,112 @@ static void print_trace(bool json)
 		putchar(']');
 }
 
+/* ---- the JIT ---- */
+
+/*
+ * Why bpf64's loading left @p interpreted: compile it again, with a log.
+ * Returns 0 (and an empty @why) if it JITs now.
+ */
+static int jit_refusal(const struct bpf64_prog *p, char *why, size_t size)
+{
+	struct bpf64_log log = { .buf = why, .size = size };
+	struct bpf64_jit_image *img = NULL;
+	int err;
+
+	why[0] = '\0';
+	if (!bpf64_jit_enable)
+		return snprintf(why, size, "the JIT is off (--no-jit)"), -EPERM;
+	err = bpf64_jit_compile(p, bpf64_jit_harden ? BPF64_JIT_F_BLIND : 0,
+				&log, &img);
+	bpf64_jit_image_free(img);
+	if (err && !why[0])
+		snprintf(why, size, "%s", strerror(-err));
+	return err;
+}
+
+/*
+ * Does bpf64 run @prog JITed?  --jit makes "no" an error (1), the default
+ * says so on stderr.  *jited tells the runtime for the output.
+ */
+static int check_runtime(const struct obj_args *a, struct bpf64_program *prog,
+			 const char *cmd, bool *jited)
+{
+	struct bpf64_prog *p;
+	char why[256];
+
+	*jited = false;
+	if (a->be != &bpf64_backend_hosted)
+		return 0;
+	p = bpf64_prog_from_fd(prog->fd);
+	if (!p)
+		return 1;
+	*jited = p->jit;
+	if (!p->jit && a->jit.mode != JIT_OFF) {
+		jit_refusal(p, why, sizeof(why));
+		fprintf(stderr, "bpf64 %s: %s: %s: %s\n", cmd, prog->name,
+			a->jit.mode == JIT_FORCE ? "cannot JIT" :
+			"not JITed, runs interpreted", why);
+	}
+	bpf64_prog_put(p);
+	return !*jited && a->jit.mode == JIT_FORCE;
+}
+
+/* The native code of @fd, from BPF_OBJ_GET_INFO_BY_FD; malloc'ed. */
+static int jited_code(const struct bpf64_backend *be, int fd, __u8 **code,
+		      __u32 *len)
+{
+	struct bpf_prog_info info = { };
+	__u32 info_len = sizeof(info);
+	int err;
+
+	err = bpf64_obj_get_info(be, fd, &info, &info_len);
+	if (err)
+		return err;
+	*len = info.jited_prog_len;
+	if (!*len)
+		return -ENOENT;
+	*code = malloc(*len);
+	if (!*code)
+		return -ENOMEM;
+	memset(&info, 0, sizeof(info));
+	info.jited_prog_len = *len;
+	info.jited_prog_insns = (unsigned long)*code;
+	info_len = sizeof(info);
+	err = bpf64_obj_get_info(be, fd, &info, &info_len);
+	if (err)
+		free(*code);
+	return err;
+}
+
+/* --jited: the native code of the loaded @prog, as bpftool dumps it. */
+static int show_jited(const struct obj_args *a, struct bpf64_program *prog,
+		      const char *cmd)
+{
+	__u8 *code = NULL;
+	__u32 len = 0;
+	int err;
+
+	err = jited_code(a->be, prog->fd, &code, &len);
+	if (err) {
+		fprintf(stderr, "bpf64 %s: %s: no native code: %s\n", cmd,
+			prog->name, err != -ENOENT ? strerror(-err) :
+			a->be == &bpf64_backend_hosted ?
+			"the program runs interpreted" :
+			"not JITed (net.core.bpf_jit_enable=0?)");
+		return 1;
+	}
+	err = print_native_code(code, len);
+	free(code);
+	return !!err;
+}
+
+/* Before loading: bpf64's knobs as the options say. */
+static void set_jit_knobs(const struct obj_args *a)
+{
+	bpf64_jit_enable = a->jit.mode != JIT_OFF;
+	bpf64_jit_harden = a->jit.blind;
+}
+
 /* ---- the commands ---- */
 
 static struct bpf64_program *pick_program(struct bpf64_object *obj,
@@ -319,6 +457,25 @@ static struct bpf64_program *pick_program(struct bpf64_object *obj,
 		return bpf64_object_find_program_by_section(obj, section);
 	return bpf64_object_nr_programs(obj) ? bpf64_object_program(obj, 0) :
 					       NULL;
+}
+
+/*
+ * --unpriv: bpf64 verifies as for a caller without capabilities; for
+ * Linux, root becomes uid and gid 65534 for good (a user without
+ * capabilities already is one).
+ */
+static int drop_privileges(const struct bpf64_backend *be)
+{
+	if (be == &bpf64_backend_hosted) {
+		bpf64_set_privileged(false);
+		return 0;
+	}
+	if (geteuid())
+		return 0;
+	if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+	    setresuid(65534, 65534, 65534))
+		return -errno;
+	return 0;
 }
 
 static struct bpf64_object *open_and_load(const struct obj_args *a,
@@ -331,7 +488,12 @@ static struct bpf64_object *open_and_load(const struct obj_args *a,
 		*err = -EINVAL;
 		return NULL;
 	}
-	*err = bpf64_object_load(obj, a->be, log, LOG_SIZE);
+	*err = a->unpriv ? drop_privileges(a->be) : 0;
+	if (*err)
+		snprintf(log, LOG_SIZE, "dropping privileges: %s\n",
+			 strerror(-*err));
+	else
+		*err = bpf64_object_load(obj, a->be, log, LOG_SIZE);
 	return obj;
 }
 
@@ -350,7 +512,7 @@ static int read_opt_file(const char *path, char **buf, size_t *len)
 }
 
 static int run_loaded(const struct obj_args *a, struct bpf64_object *obj,
-		      struct bpf64_program *prog)
+		      struct bpf64_program *prog, bool jited)
 {
 	static unsigned char data_out[MAX_OUT], ctx_out[MAX_OUT];
 	struct bpf64_test_opts t = { .repeat = a->repeat };
@@ -393,6 +555,8 @@ static int run_loaded(const struct obj_args *a, struct bpf64_object *obj,
 		printf(",\"type\":\"%s\",\"backend\":\"%s\",\"retval\":%u,\"duration_ns\":%u",
 		       prog_type_name(prog->type), a->be->name, t.retval,
 		       t.duration);
+		if (a->be == &bpf64_backend_hosted)
+			printf(",\"jited\":%s", jited ? "true" : "false");
 		if (data) {
 			printf(",\"data_out\":\"");
 			hex(data_out, t.data_size_out);
@@ -409,8 +573,10 @@ static int run_loaded(const struct obj_args *a, struct bpf64_object *obj,
 			dump_maps(a->be, obj, true);
 		printf("}\n");
 	} else {
-		printf("program: %s (%s, section %s, %s)\n", prog->name,
-		       prog_type_name(prog->type), prog->section, a->be->name);
+		printf("program: %s (%s, section %s, %s%s)\n", prog->name,
+		       prog_type_name(prog->type), prog->section, a->be->name,
+		       a->be != &bpf64_backend_hosted ? "" :
+		       jited ? ", JITed" : ", interpreted");
 		printf("retval: %u\nduration: %u ns\n", t.retval, t.duration);
 		if (data) {
 			printf("data_out: %u bytes: ", t.data_size_out);
@@ -432,6 +598,7 @@ int cmd_run_object(int argc, char **argv)
 	struct obj_args a = { };
 	struct bpf64_object *obj;
 	struct bpf64_program *prog;
+	bool jited;
 	char *log;
 	int err, ret = 1;
 
@@ -441,6 +608,7 @@ int cmd_run_object(int argc, char **argv)
 	log = calloc(1, LOG_SIZE);
 	if (!log)
 		return 1;
+	set_jit_knobs(&a);
 	obj = open_and_load(&a, log, &err);
 	prog = obj && !err ? pick_program(obj, a.section) : NULL;
 	if (!obj || err)
@@ -449,8 +617,40 @@ int cmd_run_object(int argc, char **argv)
 		fprintf(stderr, "bpf64 run: %s: no program%s%s\n", a.path,
 			a.section ? " in section " : "",
 			a.section ? a.section : "");
-	else
-		ret = run_loaded(&a, obj, prog);
+	else if (!check_runtime(&a, prog, "run", &jited) &&
+		 (!a.jit.show || !show_jited(&a, prog, "run")))
+		ret = run_loaded(&a, obj, prog, jited);
+	bpf64_object_close(obj);
+	free(log);
+	return ret;
+}
+
+int disasm_object_jited(const char *path, const char *section,
+			const struct jit_opts *j)
+{
+	struct obj_args a = {
+		.path = path, .section = section, .jit = *j,
+		.be = &bpf64_backend_hosted,
+	};
+	struct bpf64_program *prog = NULL;
+	struct bpf64_object *obj;
+	bool jited;
+	char *log;
+	int err, ret = 1;
+
+	log = calloc(1, LOG_SIZE);
+	if (!log)
+		return 1;
+	a.jit.mode = JIT_FORCE;
+	set_jit_knobs(&a);
+	obj = open_and_load(&a, log, &err);
+	if (obj && !err)
+		prog = pick_program(obj, section);
+	if (!prog)
+		fprintf(stderr, "bpf64 disasm: %s: %s\n", path,
+			err ? log : "no such program");
+	else if (!check_runtime(&a, prog, "disasm", &jited))
+		ret = show_jited(&a, prog, "disasm");
 	bpf64_object_close(obj);
 	free(log);
 	return ret;
@@ -461,8 +661,9 @@ int cmd_verify(int argc, char **argv)
 	struct obj_args a = { };
 	struct bpf64_object *obj;
 	struct bpf64_program *prog = NULL;
+	bool jited = false;
 	char *log;
-	int err;
+	int err, ret;
 
 	err = parse_obj_args(argc, argv, &a, false);
 	if (err)
@@ -470,6 +671,7 @@ int cmd_verify(int argc, char **argv)
 	log = calloc(1, LOG_SIZE);
 	if (!log)
 		return 1;
+	set_jit_knobs(&a);
 	obj = open_and_load(&a, log, &err);
 	if (obj && !err) {
 		prog = pick_program(obj, a.section);
@@ -496,7 +698,10 @@ int cmd_verify(int argc, char **argv)
 		printf("%s: %s (section %s): accepted by %s\n%s", a.path,
 		       prog->name, prog->section, a.be->name, log);
 	}
+	ret = err ? 1 : check_runtime(&a, prog, "verify", &jited);
+	if (!ret && a.jit.show)
+		ret = show_jited(&a, prog, "verify");
 	bpf64_object_close(obj);
 	free(log);
-	return err ? 1 : 0;
+	return ret;
 }

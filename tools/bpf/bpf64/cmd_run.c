@@ -1,14 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * bpf64 run: run a program in the interpreter's checked mode and print r0.
+ * bpf64 run: run a program and print r0.
  *
  *   bpf64 run FILE|- [--asm] [--mem HEX | --mem-file F] [--pkt-file F]
  *                    [--budget N] [--disasm [--kernel]]
+ *                    [--jit | --no-jit] [--blind] [--jited]
  *
  * An ELF object as the first argument goes to cmd_obj.c instead.
  *
  * FILE holds raw 8-byte instructions, or assembly when it ends in .s/.asm or
  * with --asm.  The program sees r1 = a copy of the memory, r2 = its length.
+ *
+ * It runs JITed by default: no verifier has seen it, so the checked
+ * interpreter runs it first on its own copy of the memory, and only a run
+ * without a fault goes on to native code (bpf64_run_raw()).  Where the JIT
+ * refuses the program, it runs interpreted and stderr says why; --jit
+ * makes that an error, --no-jit runs the checked interpreter alone.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -16,6 +23,7 @@
 #include <string.h>
 
 #include <linux/bpf64/disasm.h>
+#include <linux/bpf64/jit.h>
 #include "bpf64.h"
 #include "bpf64/asm.h"
 #include "bpf64/raw.h"
@@ -29,6 +37,7 @@ struct run_args {
 	int is_asm;
 	int disasm;
 	int kernel_style;
+	struct jit_opts jit;
 };
 
 static int run_usage(FILE *f)
@@ -43,7 +52,8 @@ static int run_usage(FILE *f)
 		"  --pkt-file F    packet for LD_ABS/LD_IND\n"
 		"  --budget N      stop after N executed instructions\n"
 		"  --disasm        print the program before running it\n"
-		"  --kernel        with --disasm: Linux verifier-log syntax\n");
+		"  --kernel        with --disasm: Linux verifier-log syntax\n"
+		JIT_OPTS_HELP);
 	return f == stdout ? 0 : 2;
 }
 
@@ -64,6 +74,8 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 
 		if (!strcmp(opt, "--help") || !strcmp(opt, "-h"))
 			return run_usage(stdout), 1;
+		if (parse_jit_opt(opt, &a->jit))
+			continue;
 		if (!strcmp(opt, "--asm"))
 			a->is_asm = 1;
 		else if (!strcmp(opt, "--disasm"))
@@ -167,6 +179,47 @@ static void print_disasm(const struct bpf_insn *insns, u32 cnt, int kernel)
 	}
 }
 
+static int show_jited(const struct bpf_insn *insns, u32 cnt, u32 flags)
+{
+	char err[256];
+	u32 len;
+	u8 *code;
+	int ret;
+
+	ret = bpf64_raw_jit_code(insns, cnt, NULL, flags, &code, &len, err,
+				 sizeof(err));
+	if (ret) {
+		fprintf(stderr, "bpf64 run: --jited: %s\n", err);
+		return ret;
+	}
+	ret = print_native_code(code, len);
+	free(code);
+	return ret;
+}
+
+/* Run as --jit/--no-jit say; a refusal of the JIT falls back by default. */
+static int run_with_jit(const struct run_args *a, const struct bpf_insn *insns,
+			u32 cnt, u8 *mem, size_t mem_len,
+			struct bpf64_raw_opts *opts, struct bpf64_raw_result *res)
+{
+	char err[256];
+	int ret;
+
+	opts->jit = a->jit.mode != JIT_OFF;
+	opts->jit_flags = a->jit.blind ? BPF64_JIT_F_BLIND : 0;
+	ret = bpf64_run_raw(insns, cnt, mem, mem_len, opts, res, err,
+			    sizeof(err));
+	if (ret && res->jit_refused && a->jit.mode == JIT_DEFAULT) {
+		fprintf(stderr, "bpf64 run: not JITed (%s): interpreted\n", err);
+		opts->jit = false;
+		ret = bpf64_run_raw(insns, cnt, mem, mem_len, opts, res, err,
+				    sizeof(err));
+	}
+	if (ret)
+		fprintf(stderr, "bpf64 run: %s\n", err);
+	return ret;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_args a = { };
@@ -175,7 +228,6 @@ int cmd_run(int argc, char **argv)
 	struct bpf_insn *insns = NULL;
 	u8 *mem = NULL, *pkt = NULL;
 	size_t mem_len, pkt_len;
-	char err[256];
 	int ret = 1;
 	u32 cnt;
 
@@ -191,16 +243,19 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	if (a.disasm)
 		print_disasm(insns, cnt, a.kernel_style);
+	if (a.jit.show &&
+	    show_jited(insns, cnt, a.jit.blind ? BPF64_JIT_F_BLIND : 0))
+		goto out;
 	opts.budget = a.budget;
 	opts.pkt = pkt;
 	opts.pkt_len = pkt_len;
-	if (bpf64_run_raw(insns, cnt, mem, mem_len, &opts, &res, err, sizeof(err))) {
-		fprintf(stderr, "bpf64 run: %s\n", err);
+	if (run_with_jit(&a, insns, cnt, mem, mem_len, &opts, &res))
 		goto out;
-	}
 	printf("r0 = 0x%llx (%lld)\n", (unsigned long long)res.r0,
 	       (long long)res.r0);
-	printf("executed %llu instructions\n", (unsigned long long)res.executed);
+	printf("executed %llu instructions%s\n",
+	       (unsigned long long)res.executed,
+	       res.jited ? " (checked interpreter), then ran JITed" : "");
 	ret = 0;
 out:
 	free(insns);

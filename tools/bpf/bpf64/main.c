@@ -13,8 +13,8 @@ static const struct command {
 	const char *help;
 } commands[] = {
 	{ "asm",    cmd_asm,    "assemble conformance-syntax text to raw instructions" },
-	{ "disasm", cmd_disasm, "print raw instructions as text" },
-	{ "run",    cmd_run,    "run an ELF object's program (test run), or raw instructions or assembly" },
+	{ "disasm", cmd_disasm, "print raw instructions as text, or the JIT's native code (--jited)" },
+	{ "run",    cmd_run,    "run an ELF object's program (test run), or raw instructions or assembly; JITed by default" },
 	{ "verify", cmd_verify, "load an ELF object's maps and programs and print the log" },
 	{ "plugin", cmd_plugin, "the bpf_conformance runner's plugin contract" },
 };

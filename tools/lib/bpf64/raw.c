@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <linux/bpf64/insn.h>
+#include <linux/bpf64/jit.h>
 #include "bpf64/raw.h"
 
 static int hex_value(int c)
@@ -91,23 +92,17 @@ static void first_line(char *s)
 		*nl = '\0';
 }
 
-int bpf64_run_raw(const struct bpf_insn *insns, u32 cnt, void *mem,
-		  u32 mem_len, const struct bpf64_raw_opts *opts,
-		  struct bpf64_raw_result *res, char *err, size_t err_size)
+/* The interpreter, in @opts->mode (@mode overrides it when checking). */
+static int interp_raw(struct bpf64_prog *prog, enum bpf64_run_mode mode,
+		      void *mem, u32 mem_len, const struct bpf64_raw_opts *opts,
+		      struct bpf64_raw_result *res, struct bpf64_log *log)
 {
-	struct bpf64_log log = { .buf = err, .size = err_size };
 	struct bpf64_run run = { };
-	struct bpf64_prog *prog;
 	int ret;
 
-	if (err_size)
-		err[0] = '\0';
-	ret = bpf64_prog_create(&prog, insns, cnt, opts->ops, &log);
+	ret = bpf64_interp_prepare(prog, mode, log);
 	if (ret)
-		goto out;
-	ret = bpf64_interp_prepare(prog, opts->mode, &log);
-	if (ret)
-		goto out_free;
+		return ret;
 	run.args[0] = (unsigned long)mem;
 	run.args[1] = mem_len;
 	if (mem && mem_len) {
@@ -123,8 +118,90 @@ int bpf64_run_raw(const struct bpf_insn *insns, u32 cnt, void *mem,
 	ret = bpf64_interp_run(prog, &run, &res->r0);
 	res->executed = run.executed;
 	if (ret)
-		bpf64_fault_log(&run.fault, &log);
-out_free:
+		bpf64_fault_log(&run.fault, log);
+	return ret;
+}
+
+/* Compile; the JIT's reason goes to @log after "JIT: ". */
+static int jit_compile_raw(const struct bpf64_prog *prog, u32 flags,
+			   struct bpf64_log *log, struct bpf64_jit_image **imgp)
+{
+	char why[256] = "";
+	struct bpf64_log jlog = { .buf = why, .size = sizeof(why) };
+	int ret;
+
+	ret = bpf64_jit_compile(prog, flags, &jlog, imgp);
+	if (ret) {
+		first_line(why);
+		bpf64_log(log, "JIT: %s", why[0] ? why : strerror(-ret));
+	}
+	return ret;
+}
+
+/* The checked interpreter on a copy of @mem, then native code on @mem. */
+static int jit_raw(struct bpf64_prog *prog, void *mem, u32 mem_len,
+		   const struct bpf64_raw_opts *opts,
+		   struct bpf64_raw_result *res, struct bpf64_log *log)
+{
+	struct bpf64_jit_image *img = NULL;
+	struct bpf64_run run = {
+		.args = { (unsigned long)mem, mem_len },
+		.pkt = opts->pkt, .pkt_len = opts->pkt_len,
+	};
+	u8 *copy = NULL;
+	u64 r0;
+	int ret;
+
+	ret = jit_compile_raw(prog, opts->jit_flags, log, &img);
+	res->jit_refused = ret && ret != -ENOMEM;
+	if (ret)
+		return ret;
+	copy = mem_len ? malloc(mem_len) : NULL;
+	if (mem_len && !copy) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	if (mem_len)
+		memcpy(copy, mem, mem_len);
+	ret = interp_raw(prog, BPF64_RUN_CHECKED, copy, mem_len, opts, res,
+			 log);
+	if (ret)
+		goto out;
+	r0 = bpf64_jit_run(img, &run);
+	res->jited = true;
+	if (r0 != res->r0 || (mem_len && memcmp(copy, mem, mem_len))) {
+		bpf64_log(log, "JIT and interpreter disagree: r0 0x%llx and 0x%llx%s",
+			  (unsigned long long)r0, (unsigned long long)res->r0,
+			  r0 == res->r0 ? ", memory differs" : "");
+		ret = -EPROTO;
+	}
+	res->r0 = r0;
+out:
+	free(copy);
+	bpf64_jit_image_free(img);
+	return ret;
+}
+
+int bpf64_run_raw(const struct bpf_insn *insns, u32 cnt, void *mem,
+		  u32 mem_len, const struct bpf64_raw_opts *opts,
+		  struct bpf64_raw_result *res, char *err, size_t err_size)
+{
+	struct bpf64_log log = { .buf = err, .size = err_size };
+	struct bpf64_prog *prog;
+	int ret;
+
+	if (err_size)
+		err[0] = '\0';
+	res->jited = false;
+	res->jit_refused = false;
+	ret = bpf64_prog_create(&prog, insns, cnt, opts->ops, &log);
+	if (ret)
+		goto out;
+	if (opts->jit)
+		ret = jit_raw(prog, mem, mem_len, opts, res, &log);
+	else
+		ret = interp_raw(prog, opts->mode, mem, mem_len, opts, res,
+				 &log);
 	bpf64_prog_free(prog);
 out:
 	if (ret && err_size) {
@@ -132,5 +209,35 @@ out:
 			snprintf(err, err_size, "%s", strerror(-ret));
 		first_line(err);
 	}
+	return ret;
+}
+
+int bpf64_raw_jit_code(const struct bpf_insn *insns, u32 cnt,
+		       const struct bpf64_prog_ops *ops, u32 jit_flags,
+		       u8 **codep, u32 *lenp, char *err, size_t err_size)
+{
+	struct bpf64_log log = { .buf = err, .size = err_size };
+	struct bpf64_jit_image *img = NULL;
+	struct bpf64_prog *prog = NULL;
+	const u8 *code;
+	int ret;
+
+	if (err_size)
+		err[0] = '\0';
+	ret = bpf64_prog_create(&prog, insns, cnt, ops, &log);
+	if (!ret)
+		ret = jit_compile_raw(prog, jit_flags, &log, &img);
+	if (!ret) {
+		code = bpf64_jit_code(img, lenp);
+		*codep = malloc(*lenp ? *lenp : 1);
+		if (*codep)
+			memcpy(*codep, code, *lenp);
+		else
+			ret = -ENOMEM;
+	}
+	bpf64_jit_image_free(img);
+	bpf64_prog_free(prog);
+	if (ret && err_size && !err[0])
+		snprintf(err, err_size, "%s", strerror(-ret));
 	return ret;
 }

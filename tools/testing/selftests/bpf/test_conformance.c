@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The ISA conformance vectors (the .data files of shared/conformance/tests),
- * run two ways:
+ * run these ways:
  *
  *  - through `bpf64 plugin`, exactly as the public runner drives a plugin
  *    (memory as the first argument, hex program on stdin, r0 in hex on
  *    stdout): the interpreter's checked mode;
+ *  - through `bpf64 plugin --jit` the same way: JITed;
+ *  - through `bpf64 plugin --jit --blind`: JITed with blinded constants;
  *  - in process, in the trusted mode, so the unchecked loop is held to the
  *    same vectors (callx, which only the checked mode runs, must be refused).
  *
@@ -13,6 +15,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,10 +91,19 @@ static char *runner_hex(const u8 *bytes, size_t len)
 	return s;
 }
 
+/* The plugin's option sets: the interpreter, the JIT, the blinded JIT. */
+enum plugin_mode { PLUGIN_INTERP, PLUGIN_JIT, PLUGIN_BLIND, NR_PLUGIN_MODES };
+
+static const char *const mode_name[] = { "plugin", "plugin --jit",
+					 "plugin --jit --blind" };
+
 /* Run the plugin: program on its stdin, its stdout/stderr into out. */
-static int run_plugin(const char *bpf64, const char *mem_arg,
-		      const char *prog_hex, char *out, size_t out_size)
+static int run_plugin(const char *bpf64, enum plugin_mode mode,
+		      const char *mem_arg, const char *prog_hex, char *out,
+		      size_t out_size)
 {
+	char *argv[6] = { (char *)bpf64, "plugin" };
+	int argc = 2;
 	int in[2], res[2], status;
 	size_t n = 0;
 	ssize_t r;
@@ -109,9 +121,12 @@ static int run_plugin(const char *bpf64, const char *mem_arg,
 		close(in[1]);
 		close(res[0]);
 		if (mem_arg)
-			execl(bpf64, bpf64, "plugin", mem_arg, (char *)NULL);
-		else
-			execl(bpf64, bpf64, "plugin", (char *)NULL);
+			argv[argc++] = (char *)mem_arg;
+		if (mode != PLUGIN_INTERP)
+			argv[argc++] = "--jit";
+		if (mode == PLUGIN_BLIND)
+			argv[argc++] = "--blind";
+		execv(bpf64, argv);
 		_exit(127);
 	}
 	close(in[0]);
@@ -127,20 +142,37 @@ static int run_plugin(const char *bpf64, const char *mem_arg,
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
-static void check_plugin(const char *bpf64, const struct vector *v,
-			 const struct bpf_insn *insns, u32 cnt,
-			 const char *mem_arg, u64 want)
+/* The JIT refuses callx, which only the checked interpreter runs. */
+static bool has_callx(const struct bpf_insn *insns, u32 cnt)
+{
+	u32 i;
+
+	for (i = 0; i < cnt; i++)
+		if (insns[i].code == (BPF_JMP | BPF_CALL | BPF_X))
+			return true;
+	return false;
+}
+
+static void check_plugin(const char *bpf64, enum plugin_mode mode,
+			 const struct vector *v, const struct bpf_insn *insns,
+			 u32 cnt, const char *mem_arg, u64 want)
 {
 	char out[1024], *prog_hex = runner_hex((const u8 *)insns, cnt * 8ul);
-	int code = run_plugin(bpf64, mem_arg, prog_hex, out, sizeof(out));
+	int code = run_plugin(bpf64, mode, mem_arg, prog_hex, out, sizeof(out));
 	unsigned long long got = strtoull(out, NULL, 16);
+	const char *name = mode_name[mode];
 
-	if (v->error) {
-		TU_CHECK(code != 0 && strstr(out, v->error), "plugin %s (error)", v->name);
+	if (mode != PLUGIN_INTERP && has_callx(insns, cnt)) {
+		TU_CHECK(code == 1 && !strncmp(out, "JIT: ", 5) &&
+			 strstr(out, "callx"), "%s %s (callx refused)", name,
+			 v->name);
+	} else if (v->error) {
+		TU_CHECK(code != 0 && strstr(out, v->error), "%s %s (error)",
+			 name, v->name);
 		if (code == 0 || !strstr(out, v->error))
 			tu_diag("expected error '%s', got exit %d: %s", v->error, code, out);
 	} else {
-		TU_CHECK(code == 0 && got == want, "plugin %s", v->name);
+		TU_CHECK(code == 0 && got == want, "%s %s", name, v->name);
 		if (code != 0 || got != want)
 			tu_diag("expected 0x%llx, got exit %d: %s",
 				(unsigned long long)want, code, out);
@@ -156,12 +188,10 @@ static void check_trusted(const struct vector *v, const struct bpf_insn *insns,
 	};
 	struct bpf64_raw_result res = { };
 	u8 *copy = mem_len ? malloc(mem_len) : NULL;
-	int is_callx = 0, ret;
+	bool is_callx = has_callx(insns, cnt);
 	char err[256];
-	u32 i;
+	int ret;
 
-	for (i = 0; i < cnt; i++)
-		is_callx |= insns[i].code == (BPF_JMP | BPF_CALL | BPF_X);
 	if (copy)
 		memcpy(copy, mem, mem_len);
 	ret = bpf64_run_raw(insns, cnt, copy, mem_len, &opts, &res, err, sizeof(err));
@@ -182,6 +212,7 @@ static void check_trusted(const struct vector *v, const struct bpf_insn *insns,
 
 static void run_vector(const char *bpf64, const char *dir, const char *file)
 {
+	enum plugin_mode mode;
 	struct vector v = { };
 	char path[4096], err[256], *mem_arg = NULL;
 	struct bpf_insn *insns = NULL;
@@ -211,7 +242,8 @@ static void run_vector(const char *bpf64, const char *dir, const char *file)
 	if (v.error)
 		v.error[strcspn(v.error, "\r\n")] = '\0';
 	mem_arg = mem_len ? runner_hex(mem, mem_len) : NULL;
-	check_plugin(bpf64, &v, insns, cnt, mem_arg, want);
+	for (mode = PLUGIN_INTERP; mode < NR_PLUGIN_MODES; mode++)
+		check_plugin(bpf64, mode, &v, insns, cnt, mem_arg, want);
 	check_trusted(&v, insns, cnt, mem, mem_len, want);
 out:
 	free(mem_arg);

@@ -2,13 +2,13 @@
 /*
  * The differential test: Linux is the oracle for the interpreter.
  *
- * Each program comes from progen (random, valid, seeded) and runs three
- * times on the same context bytes: in the running kernel (BPF_PROG_LOAD as
+ * Each program comes from progen (random, valid, seeded) and runs on the
+ * same context bytes: in the running kernel (BPF_PROG_LOAD as
  * BPF_PROG_TYPE_SYSCALL, then BPF_PROG_TEST_RUN, which copies the context
- * back), and in bpf64's interpreter in checked and in trusted mode.  r0
- * and the whole context afterwards must agree; the program's epilogue has
- * stored r0 and r2-r9 into the context, so a register that went wrong
- * anywhere shows up there.
+ * back), in bpf64's interpreter in checked and in trusted mode, JITed by
+ * bpf64 and JITed with constant blinding.  r0 and the whole context
+ * afterwards must agree; the program's epilogue has stored r0 and r2-r9
+ * into the context, so a register that went wrong anywhere shows up there.
  *
  *	test_difftest [--count N] [--seed S] [--len L] [--dump] [--shrink]
  *		      [--linux-bugs]
@@ -31,6 +31,7 @@
 #include <time.h>
 
 #include <linux/bpf64/insn.h>
+#include <linux/bpf64/jit.h>
 #include <linux/bpf64/prog.h>
 #include <bpf64/linux_bpf.h>
 
@@ -314,6 +315,31 @@ static int run_bpf64(struct bpf64_prog *prog, enum bpf64_run_mode mode,
 	return err;
 }
 
+/*
+ * JIT @prog (with @flags) and run it on @out's context.  Linux's verifier
+ * accepted the program, so the native code may run it unchecked.
+ */
+static int run_jit(const struct bpf64_prog *prog, __u32 flags,
+		   __u64 seed, struct outcome *out)
+{
+	const char *name = flags ? "blinded JIT" : "JIT";
+	struct bpf64_jit_image *img = NULL;
+	struct bpf64_run run = { .args = { (__u64)(unsigned long)out->ctx } };
+	char buf[256] = "";
+	struct bpf64_log log = { .buf = buf, .size = sizeof(buf) };
+	int err;
+
+	err = bpf64_jit_compile(prog, flags, &log, &img);
+	if (err) {
+		say("seed %llu: %s compile failed (%d): %s", seed, name, err,
+		    buf);
+		return err;
+	}
+	out->r0 = bpf64_jit_run(img, &run);
+	bpf64_jit_image_free(img);
+	return 0;
+}
+
 /* The register whose epilogue slot holds context byte @off, or -1. */
 static int slot_reg(__u32 off)
 {
@@ -375,7 +401,7 @@ static bool same(const struct progen_prog *p, __u64 seed, __u32 index,
 static enum verdict run_all(const struct progen_prog *p, __u64 seed,
 			    __u32 index)
 {
-	static struct outcome lx, ck, tr;
+	static struct outcome lx, ck, tr, jt, bl;
 	struct bpf64_prog *prog = NULL;
 	enum verdict v = AGREE;
 	char buf[256];
@@ -385,9 +411,13 @@ static enum verdict run_all(const struct progen_prog *p, __u64 seed,
 	memset(&lx, 0, sizeof(lx));
 	memset(&ck, 0, sizeof(ck));
 	memset(&tr, 0, sizeof(tr));
+	memset(&jt, 0, sizeof(jt));
+	memset(&bl, 0, sizeof(bl));
 	progen_fill(lx.ctx, p->ctx_size, seed);
 	memcpy(ck.ctx, lx.ctx, sizeof(ck.ctx));
 	memcpy(tr.ctx, lx.ctx, sizeof(tr.ctx));
+	memcpy(jt.ctx, lx.ctx, sizeof(jt.ctx));
+	memcpy(bl.ctx, lx.ctx, sizeof(bl.ctx));
 
 	if (linux_ok) {
 		v = run_linux(p, seed, &lx);
@@ -402,17 +432,23 @@ static enum verdict run_all(const struct progen_prog *p, __u64 seed,
 		return ERROR;
 	}
 	if (run_bpf64(prog, BPF64_RUN_CHECKED, p, seed, &ck) ||
-	    run_bpf64(prog, BPF64_RUN_TRUSTED, p, seed, &tr)) {
+	    run_bpf64(prog, BPF64_RUN_TRUSTED, p, seed, &tr) ||
+	    run_jit(prog, 0, seed, &jt) ||
+	    run_jit(prog, BPF64_JIT_F_BLIND, seed, &bl)) {
 		v = ERROR;
 		goto out;
 	}
 
 	if (linux_ok &&
 	    (!same(p, seed, index, &lx, "linux", &ck, "checked", true) ||
-	     !same(p, seed, index, &lx, "linux", &tr, "trusted", true)))
+	     !same(p, seed, index, &lx, "linux", &tr, "trusted", true) ||
+	     !same(p, seed, index, &lx, "linux", &jt, "JIT", true) ||
+	     !same(p, seed, index, &lx, "linux", &bl, "blinded JIT", true)))
 		v = MISMATCH;
 	if (v == AGREE &&
-	    !same(p, seed, index, &ck, "checked", &tr, "trusted", false))
+	    (!same(p, seed, index, &ck, "checked", &tr, "trusted", false) ||
+	     !same(p, seed, index, &ck, "checked", &jt, "JIT", false) ||
+	     !same(p, seed, index, &ck, "checked", &bl, "blinded JIT", false)))
 		v = MISMATCH;
 out:
 	bpf64_prog_free(prog);
@@ -654,8 +690,8 @@ int main(int argc, char **argv)
 			continue;
 		tu_result(!batch_bad, "difftest programs %u-%u (seeds %llu-%llu): %s",
 			  first, i, o.seed + first, o.seed + i,
-			  linux_ok ? "Linux, checked and trusted agree" :
-				     "checked and trusted agree");
+			  linux_ok ? "Linux, checked, trusted, JIT and blinded JIT agree" :
+				     "checked, trusted, JIT and blinded JIT agree");
 		first = i + 1;
 		batch_bad = 0;
 	}
