@@ -4,10 +4,11 @@
  * errno and log words that Linux gives.  Every case is loaded into a
  * backend with log_level 1; accepted cases with an expected retval are
  * also run with BPF_PROG_TEST_RUN.  The running kernel is the oracle, so
- * its results define the table; bpf64 runs the same table once its
- * verifier exists.
+ * its results define the table; bpf64 must give the same, refusing at
+ * the same instruction, except where a case records why it differs.
+ * Then seeded random programs (verifier/random.h) go through both.
  *
- *	test_verifier [-v|-l] [-b linux|bpf64] [name-substring]
+ *	test_verifier [-v|-l] [-b linux|bpf64] [name-substring|random]
  *
  * -v prints the end of the log of each failing case, -l of every case.
  */
