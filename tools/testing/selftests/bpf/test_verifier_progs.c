@@ -407,6 +407,9 @@ static const struct obj_check objs[] = {
 		{ "tunnel_vni", true,
 		  { 0, 0, 0, 0, 0, ANY, 0, 0, 0, 0, 0, 0, 0x61234 } },
 	} },
+	{ "verif_tracepoint", NULL, {
+		{ "tp_switch", false, ALL_ANY },
+	}, "precision tracking" },
 	{ "verif_ld_abs", NULL, {
 		{ "sf_port", true,
 		  { 23, 80, 0, 0, 0, ANY, 0, 0, 0, 8080, 0, ANY, ANY } },
