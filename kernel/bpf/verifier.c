@@ -191,8 +191,7 @@ static bool regsafe(const struct vreg *old, const struct vreg *cur,
 	if (old->type != cur->type)
 		return false;
 	if (old->type == SCALAR_VALUE)
-		/* old's copies learnt together: cur's must be copies too,
-		 * as far apart (off) */
+		/* old's copies learnt together: cur's must too, as far apart */
 		return (!old->id || (ids_match(map, old->id, cur->id) &&
 				     old->off == cur->off)) &&
 		       var_ok(&old->var, &cur->var, exact);
