@@ -224,8 +224,9 @@ static bool regsafe(const struct vreg *old, const struct vreg *cur,
 	if (old->type != cur->type)
 		return false;
 	if (old->type == SCALAR_VALUE)
-		/* old's copies learnt together: cur's must be copies too */
-		return (!old->id || ids_match(map, old->id, cur->id)) &&
+		/* old's copies learnt together: cur's must too, as far apart */
+		return (!old->id || (ids_match(map, old->id, cur->id) &&
+				     old->off == cur->off)) &&
 		       var_ok(&old->var, &cur->var, exact);
 	if (old->off != cur->off || old->map != cur->map ||
 	    old->frameno != cur->frameno ||
@@ -250,14 +251,19 @@ static bool byte_any(const struct venv *env, u8 kind)
 	       (kind == SLOT_INVALID && env->allow_uninit_stack);
 }
 
-/* A slot read whole as a scalar: a spilled one, or any number. */
+/* A slot read whole as a scalar: one spilled in 8 bytes, or any number. */
 static const struct vreg *slot_scalar(const struct venv *env,
 				      const struct vslot *s, struct vreg *any)
 {
+	static const u8 spill8[8] = {
+		SLOT_SPILL, SLOT_SPILL, SLOT_SPILL, SLOT_SPILL,
+		SLOT_SPILL, SLOT_SPILL, SLOT_SPILL, SLOT_SPILL,
+	};
 	u32 i;
 
 	if (s->kind[0] == SLOT_SPILL)
-		return s->spilled.type == SCALAR_VALUE ? &s->spilled : NULL;
+		return !memcmp(s->kind, spill8, 8) &&
+		       s->spilled.type == SCALAR_VALUE ? &s->spilled : NULL;
 	for (i = 0; i < 8; i++)
 		if (!byte_any(env, s->kind[i]))
 			return NULL;
@@ -289,8 +295,9 @@ static bool slot_safe(struct venv *env, const struct vslot *old,
 	c = slot_scalar(env, cur, &any_cur);
 	if (o && c)
 		return regsafe(o, c, &env->idmap, false);
+	/* the same bytes spilled (numbers may spill fewer than 8) */
 	if (old->kind[0] == SLOT_SPILL || cur->kind[0] == SLOT_SPILL)
-		return old->kind[0] == cur->kind[0] &&
+		return !memcmp(old->kind, cur->kind, 8) &&
 		       regsafe(&old->spilled, &cur->spilled, &env->idmap,
 			       false);
 	for (i = 0; i < 8; i++)
@@ -1006,6 +1013,8 @@ static int run_verifier(struct venv *env)
 	int err;
 
 	err = check_subprogs(env);
+	if (!err)
+		err = check_subprog_exits(env);
 	if (!err)
 		err = vpriv_check_cfg(env);
 	if (!err)
