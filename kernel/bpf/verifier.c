@@ -271,6 +271,24 @@ static const struct vreg *slot_scalar(const struct venv *env,
 	return any;
 }
 
+/*
+ * The old slot's bytes as pruning sees them: a spilled number that is
+ * imprecise (its value mattered to no path) is any number, whatever its
+ * size.
+ */
+static void old_kinds(struct venv *env, const struct vslot *old, u8 k[8])
+{
+	u32 i;
+
+	memcpy(k, old->kind, 8);
+	if (old->kind[0] != SLOT_SPILL ||
+	    !scalar_is_any(&env->idmap, &old->spilled))
+		return;
+	for (i = 0; i < 8; i++)
+		if (k[i] == SLOT_SPILL)
+			k[i] = SLOT_MISC;
+}
+
 /* Linux's stacksafe for one slot that the old state's paths read. */
 static bool slot_safe(struct venv *env, const struct vslot *old,
 		      const struct vslot *cur)
@@ -278,16 +296,17 @@ static bool slot_safe(struct venv *env, const struct vslot *old,
 	const struct vreg *o, *c;
 	struct vreg any_old, any_cur;
 	bool any = true;
+	u8 k[8];
 	u32 i;
 
+	old_kinds(env, old, k);
 	for (i = 0; i < 8; i++)
-		any &= old->kind[i] == SLOT_INVALID ||
-		       (old->kind[i] == SLOT_MISC && env->allow_uninit_stack);
+		any &= k[i] == SLOT_INVALID ||
+		       (k[i] == SLOT_MISC && env->allow_uninit_stack);
 	if (any) {
 		/* what old read as a number, cur may not have written */
 		for (i = 0; i < 8; i++)
-			if (cur->kind[i] == SLOT_INVALID &&
-			    old->kind[i] == SLOT_MISC)
+			if (cur->kind[i] == SLOT_INVALID && k[i] == SLOT_MISC)
 				env->read_uninit_stack = true;
 		return true;
 	}
@@ -295,15 +314,17 @@ static bool slot_safe(struct venv *env, const struct vslot *old,
 	c = slot_scalar(env, cur, &any_cur);
 	if (o && c)
 		return regsafe(o, c, &env->idmap, false);
-	/* the same bytes spilled (numbers may spill fewer than 8) */
-	if (old->kind[0] == SLOT_SPILL || cur->kind[0] == SLOT_SPILL)
+	/* a spill that matters: the same bytes spilled (fewer than 8 too) */
+	if (k[0] == SLOT_SPILL)
 		return !memcmp(old->kind, cur->kind, 8) &&
 		       regsafe(&old->spilled, &cur->spilled, &env->idmap,
 			       false);
+	/* what old read as any number cur may hold as zero or a number */
 	for (i = 0; i < 8; i++)
-		if (old->kind[i] != cur->kind[i] &&
-		    old->kind[i] != SLOT_INVALID &&
-		    !(old->kind[i] == SLOT_MISC && cur->kind[i] == SLOT_ZERO))
+		if (k[i] != cur->kind[i] && k[i] != SLOT_INVALID &&
+		    !(k[i] == SLOT_MISC && (cur->kind[i] == SLOT_ZERO ||
+		      (cur->kind[i] == SLOT_SPILL &&
+		       cur->spilled.type == SCALAR_VALUE))))
 			return false;
 	return true;
 }

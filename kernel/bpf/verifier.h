@@ -253,6 +253,8 @@ void mark_precise_slot(struct venv *env, u32 f, s64 off);
 void note_stack_slot(struct venv *env, u32 f, s64 off);
 /* The current state is pruned by @old: old's precise scalars matter. */
 void propagate_precision(struct venv *env, const struct vstate *old);
+/* Is @old, of the old state, a scalar that prunes as any number? */
+bool scalar_is_any(struct idmap *map, const struct vreg *old);
 /* Are @old's and @cur's scalars interchangeable for pruning? */
 bool scalar_safe(struct idmap *map, const struct vreg *old,
 		 const struct vreg *cur);

@@ -354,6 +354,12 @@ static bool scalar_ids_match(struct idmap *map, u32 old, u32 cur)
 	return true;
 }
 
+bool scalar_is_any(struct idmap *map, const struct vreg *old)
+{
+	return old->type == SCALAR_VALUE && !old->precise &&
+	       !map->all_precise && (!old->id || !precise_id(map, old->id));
+}
+
 bool scalar_safe(struct idmap *map, const struct vreg *old,
 		 const struct vreg *cur)
 {
