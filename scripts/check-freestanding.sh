@@ -7,6 +7,8 @@
 #
 # For each compiler (gcc and clang-19; override with COMPILERS="..."):
 #   - every .c file under kernel/ net/ arch/ compiles with -ffreestanding
+#     and, as the kernel builds, -fno-pie (so taking a function's address,
+#     as the JIT does, needs no GOT)
 #     -nostdinc, seeing only the compiler's own include directory, include/
 #     and a directory that holds nothing but the Linux UAPI headers;
 #   - every include/linux/bpf64/*.h compiles on its own the same way;
@@ -122,7 +124,7 @@ home_symbols()
 base_flags=(-std=gnu11 -O2 -Wall -Wextra -Wno-unused-parameter
 	    -Wno-missing-field-initializers -fno-strict-aliasing
 	    -Werror=implicit-function-declaration -Werror=implicit-int
-	    -ffreestanding -nostdinc -Iinclude -I"$uapi")
+	    -ffreestanding -nostdinc -fno-pie -Iinclude -I"$uapi")
 
 # The compiler's errors with their include chains and notes, without the
 # warnings (gcc and clang print both the same way).
