@@ -7,10 +7,10 @@
 #
 # For each compiler (gcc and clang-19; override with COMPILERS="..."):
 #   - every .c file under kernel/ net/ arch/ compiles with -ffreestanding
-#     and, as the kernel builds, -fno-pie (so taking a function's address,
-#     as the JIT does, needs no GOT)
 #     -nostdinc, seeing only the compiler's own include directory, include/
-#     and a directory that holds nothing but the Linux UAPI headers;
+#     and a directory that holds nothing but the Linux UAPI headers, and
+#     -fno-pie as the kernel builds (taking a function's address, as the JIT
+#     does, then needs no GOT);
 #   - every include/linux/bpf64/*.h compiles on its own the same way;
 #   - every symbol the objects need and do not define themselves is a
 #     function declared in platform.h (what each home implements).
