@@ -449,11 +449,18 @@ static bool pop_stack(struct venv *env, u32 *insn)
 
 /*
  * Linux's heuristic: a stored state that keeps failing to prune goes,
- * once every path from it has ended (nothing refers to it then).
+ * once every path from it has ended (nothing refers to it then).  Linux
+ * counts a miss only where it would store a new state (every few jumps);
+ * here every prune point stores one, so a state may miss more often: in
+ * a loop whose iterations differ in a precise counter, each stored
+ * iteration misses against all others and would go before its twin came.
  */
+#define DROP_MISSES	32
+
 static bool drop_state(const struct vstate_list *l)
 {
-	return !l->st->branches && l->miss > l->hit * 3 + 3;
+	return !l->st->branches &&
+	       l->miss > (l->hit + 1) * DROP_MISSES;
 }
 
 /* The current state becomes the parent of what follows. */
@@ -766,6 +773,9 @@ static int check_cfg(struct venv *env)
 	while (nr) {
 		i = work[--nr];
 		n = successors(env, i, succ);
+		/* a branch is a prune point before it splits the path too */
+		if (n == 2 && !is_local_call(&env->insns[i]))
+			env->prune_point[i] = true;
 		for (k = 0; k < n; k++) {
 			if (succ[k] >= env->len)
 				continue;	/* checked structurally */

@@ -240,12 +240,6 @@ struct obj_check {
 	const char *obj;
 	void (*setup)(const struct bpf64_backend *be, struct bpf64_object *o);
 	struct prog_check progs[MAX_PROGS];
-	/*
-	 * Linux accepts it only thanks to what bpf64's verifier does not
-	 * have yet (the reason): bpf64 refusing it with -E2BIG is reported
-	 * as skipped, not failed.
-	 */
-	const char *pending;
 };
 
 #define ALL_ANY								\
@@ -380,7 +374,7 @@ static const struct obj_check objs[] = {
 	} },
 	{ "verif_stackbuf", NULL, {
 		{ "stack_hist", true, ALL_ANY },
-	}, "precision tracking" },
+	} },
 	{ "verif_xdp_adjust", NULL, {
 		{ "adjust_entry", true,
 		  { 0, 0, 2100, 0xa8, 0, 0, ANY, ANY, 0, 0, 0xdd, ANY, ANY } },
@@ -409,7 +403,7 @@ static const struct obj_check objs[] = {
 	} },
 	{ "verif_tracepoint", NULL, {
 		{ "tp_switch", false, ALL_ANY },
-	}, "precision tracking" },
+	} },
 	{ "verif_ld_abs", NULL, {
 		{ "sf_port", true,
 		  { 23, 80, 0, 0, 0, ANY, 0, 0, 0, 8080, 0, ANY, ANY } },
@@ -470,12 +464,6 @@ static void load_and_run(const struct bpf64_backend *be,
 	}
 	log_buf[0] = '\0';
 	ret = bpf64_object_load(o, be, log_buf, LOG_SIZE);
-	if (ret == -E2BIG && c->pending && be == &bpf64_backend_hosted) {
-		tu_skip("# SKIP %s: %s: too complex without %s", be->name,
-			path, c->pending);
-		bpf64_object_close(o);
-		return;
-	}
 	TU_CHECK(!ret, "%s: %s: every program accepted%s%s", be->name, path,
 		 ret ? ": " : "", ret ? strerror(-ret) : "");
 	if (ret) {
@@ -554,13 +542,8 @@ static void check_object(const struct obj_check *c)
 			load_and_run(&bpf64_backend_linux, c, path, &theirs);
 		else
 			tu_skip("# SKIP linux: %s: %s", path, why);
-		/* a pending one walks a million insns: one CPU version */
 		ours.loaded = false;
-		if (c->pending && v != NR_VARIANTS)
-			tu_skip("# SKIP bpf64: %s: pending (%s), tried at v%d",
-				path, c->pending, NR_VARIANTS);
-		else
-			load_and_run(&bpf64_backend_hosted, c, path, &ours);
+		load_and_run(&bpf64_backend_hosted, c, path, &ours);
 		if (ours.loaded)
 			compare(c, path, &ours, &theirs);
 	}
