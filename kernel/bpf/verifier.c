@@ -505,6 +505,13 @@ static int is_state_visited(struct venv *env, u32 idx)
 	struct vstate_list **pl, *l, *n;
 	struct vstate *cur = env->cur, *st;
 	u32 count = 0;
+	/*
+	 * Linux's heuristic: store a state only after 2 jumps and 8 insns
+	 * since the last one (fewer states to compare, hardly more paths);
+	 * misses count only where a state would be stored.
+	 */
+	bool add = env->jmps - env->last_jmps >= 2 &&
+		   env->processed - env->last_processed >= 8;
 
 	for (pl = &env->explored[idx]; (l = *pl);) {
 		st = l->st;
@@ -522,7 +529,7 @@ static int is_state_visited(struct venv *env, u32 idx)
 			l->hit++;
 			return 1;
 		}
-		l->miss++;
+		l->miss += add;
 		if (drop_state(l)) {
 			*pl = l->next;
 			free_state(env, st);
@@ -533,6 +540,8 @@ static int is_state_visited(struct venv *env, u32 idx)
 		pl = &l->next;
 		count++;
 	}
+	if (!add)
+		return 0;
 	if (count >= MAX_STATES_PER_INSN)
 		return add_unlisted(env, idx);
 	st = copy_state(env, cur);
@@ -543,6 +552,8 @@ static int is_state_visited(struct venv *env, u32 idx)
 		return -ENOMEM;
 	}
 	checkpoint(env, st, idx);
+	env->last_jmps = env->jmps;
+	env->last_processed = env->processed;
 	n->st = st;
 	n->next = env->explored[idx];
 	env->explored[idx] = n;
@@ -750,6 +761,26 @@ static u32 successors(const struct venv *env, u32 i, u32 succ[2])
 }
 
 /*
+ * Linux's prune points: a conditional jump (before the path splits) and
+ * its target, a jump's target, a call (a local one: the call too) and
+ * the insn after it.  Not a conditional jump's fall-through.
+ */
+static void mark_prune_points(struct venv *env, u32 i, u32 n,
+			      const u32 succ[2])
+{
+	const struct bpf_insn *insn = &env->insns[i];
+	bool call = bpf64_is_jmp_class(insn->code) &&
+		    BPF_OP(insn->code) == BPF_CALL;
+	u32 k;
+
+	if (n == 2)
+		env->prune_point[i] = true;
+	for (k = 0; k < n; k++)
+		if (succ[k] < env->len && (succ[k] != i + 1 || call))
+			env->prune_point[succ[k]] = true;
+}
+
+/*
  * Every instruction reachable from the entry or a called subprogram
  * (Linux's check_cfg); also marks the prune points.
  */
@@ -773,15 +804,10 @@ static int check_cfg(struct venv *env)
 	while (nr) {
 		i = work[--nr];
 		n = successors(env, i, succ);
-		/* a branch is a prune point before it splits the path too */
-		if (n == 2 && !is_local_call(&env->insns[i]))
-			env->prune_point[i] = true;
+		mark_prune_points(env, i, n, succ);
 		for (k = 0; k < n; k++) {
 			if (succ[k] >= env->len)
 				continue;	/* checked structurally */
-			if (n == 2 || succ[k] != i + 1 ||
-			    is_local_call(&env->insns[i]))
-				env->prune_point[succ[k]] = true;
 			if (!seen[succ[k]]) {
 				seen[succ[k]] = true;
 				work[nr++] = succ[k];
@@ -987,6 +1013,7 @@ static int do_check(struct venv *env)
 		err = path_add(env, idx);
 		if (err)
 			return err;
+		env->jmps += bpf64_is_jmp_class(env->insns[idx].code);
 		done = vpriv_spec_stop(env, idx);
 		if (!done)
 			err = do_insn(env, &idx, &done);

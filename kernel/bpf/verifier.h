@@ -179,6 +179,8 @@ struct venv {
 	bool read_uninit_stack;		/* and this program does */
 	/* statistics */
 	u32 processed;
+	u32 jmps;			/* jumps, calls and exits processed */
+	u32 last_processed, last_jmps;	/* at the last state stored */
 	u32 total_states, peak_states, cur_states, max_states_per_insn;
 	struct idmap idmap;
 	char buf[320];

@@ -399,9 +399,9 @@ static void bench_object(struct group *g, const char *path)
 			g->side[k].ns += s[k].ns;
 		}
 		if (verbose)
-			printf("#   clang: %s %s: linux %llu insns, bpf64 %llu insns\n",
+			printf("#   clang: %s %s: linux %llu insns %.0f ns, bpf64 %llu insns %.0f ns\n",
 			       path, bpf64_object_program(obj[1], i)->name,
-			       s[0].insns, s[1].insns);
+			       s[0].insns, s[0].ns, s[1].insns, s[1].ns);
 	}
 	for (int k = 0; k < 2; k++)
 		if (obj[k])

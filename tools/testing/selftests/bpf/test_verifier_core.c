@@ -195,8 +195,15 @@ static int verify(const struct bpf_insn *insns, u32 len,
 	BPF64_ALU64_IMM(BPF_ADD, BPF_REG_2, -8),			\
 	BPF64_LD_MAP_FD(BPF_REG_1, n)
 
-/* Two paths give r2 different constants, then meet at insn 5. */
+/*
+ * Two paths give r2 different constants, then meet at insn 9 (the first
+ * path long enough, 8 insns and 2 jumps, to store a state there).
+ */
 #define TWO_CONSTANTS							\
+	BPF64_MOV64_IMM(BPF_REG_3, 0),					\
+	BPF64_MOV64_IMM(BPF_REG_4, 0),					\
+	BPF64_MOV64_IMM(BPF_REG_5, 0),					\
+	BPF64_MOV64_IMM(BPF_REG_6, 0),					\
 	BPF64_CALL_HELPER(BPF_FUNC_get_prandom_u32),			\
 	BPF64_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 2),			\
 	BPF64_MOV64_IMM(BPF_REG_2, 1),					\
@@ -204,11 +211,11 @@ static int verify(const struct bpf_insn *insns, u32 len,
 	BPF64_MOV64_IMM(BPF_REG_2, 2)
 
 static const struct vtest tests[] = {
-	/* the second path stops at insn 5: r2 is imprecise there */
+	/* the second path stops at insn 9: r2 is imprecise there */
 	{ "precision: a number nothing relies on prunes", SYS, {
 		TWO_CONSTANTS,
 		BPF64_MOV64_IMM(BPF_REG_0, 0),
-		BPF64_EXIT_INSN() }, 0, "processed 8 insns" },
+		BPF64_EXIT_INSN() }, 0, "processed 12 insns" },
 	/* ... but not when r2 moves a pointer */
 	{ "precision: a pointer offset does not prune", SYS, {
 		TWO_CONSTANTS,
@@ -216,14 +223,14 @@ static const struct vtest tests[] = {
 		BPF64_ALU64_REG(BPF_ADD, BPF_REG_3, BPF_REG_2),
 		BPF64_ST_MEM(BPF_B, BPF_REG_3, -16, 0),
 		BPF64_MOV64_IMM(BPF_REG_0, 0),
-		BPF64_EXIT_INSN() }, 0, "processed 15 insns" },
-	/* ... nor when r2 decided a branch (after which it may: insn 6) */
+		BPF64_EXIT_INSN() }, 0, "processed 19 insns" },
+	/* ... nor when r2 decided a branch (after which it may: insn 10) */
 	{ "precision: a decided branch does not prune", SYS, {
 		TWO_CONSTANTS,
 		BPF64_JMP_IMM(BPF_JEQ, BPF_REG_2, 3, 1),
 		BPF64_MOV64_IMM(BPF_REG_0, 0),
 		BPF64_MOV64_IMM(BPF_REG_0, 0),
-		BPF64_EXIT_INSN() }, 0, "processed 11 insns" },
+		BPF64_EXIT_INSN() }, 0, "processed 17 insns" },
 	/* Linux 6.18: a constant key inside an array gives a value */
 	{ "array lookup with key 0 is never NULL", SYS, {
 		KEY_AND_MAP(M_ARRAY),
