@@ -345,17 +345,27 @@ static bool slot_exact(const struct vslot *old, const struct vslot *cur,
  * old states are still being explored).
  */
 static bool frames_safe(struct venv *env, const struct vframe *old,
-			const struct vframe *cur, bool exact, u16 live)
+			const struct vframe *cur, bool exact, u16 live,
+			bool top)
 {
 	struct idmap *map = &env->idmap;
+	const struct vreg *r;
 	u32 i;
 
 	if (old->callsite != cur->callsite)
 		return false;
-	for (i = 0; i < BPF64_NR_REGS; i++)
-		if ((live & (1U << i)) &&
-		    !regsafe(&old->regs[i], &cur->regs[i], map, exact))
-			return false;
+	for (i = 0; i < BPF64_NR_REGS; i++) {
+		r = &old->regs[i];
+		if (!(live & (1U << i)) || regsafe(r, &cur->regs[i], map, exact))
+			continue;
+		if (top && r->type == SCALAR_VALUE &&
+		    (r->precise || map->all_precise) &&
+		    bpf64_scalar_is_const(&r->var)) {
+			env->miss_reg = i;
+			env->miss_val = r->var.var_off.value;
+		}
+		return false;
+	}
 	/* slots past both nslots are equal; past old's, old allows all */
 	for (i = 0; i < (exact ? max(old->nslots, cur->nslots) : old->nslots);
 	     i++) {
@@ -382,7 +392,8 @@ static bool states_safe(struct venv *env, const struct vstate *old,
 		ok = ids_match(map, old->refs[i].id, cur->refs[i].id);
 	for (i = 0; ok && i <= old->curframe; i++)
 		ok = frames_safe(env, old->frame[i], cur->frame[i], exact,
-				 live_regs(env, cur, i, env->insn_idx));
+				 live_regs(env, cur, i, env->insn_idx),
+				 i == old->curframe);
 	return ok;
 }
 
@@ -499,6 +510,21 @@ static int add_unlisted(struct venv *env, u32 idx)
 	return 0;
 }
 
+/* @cur cannot equal @l's state: its key register differs. */
+static bool key_differs(const struct vstate_list *l,
+			const struct vstate *cur)
+{
+	const struct vreg *r;
+
+	if (l->key_reg == NO_KEY)
+		return false;
+	if (cur->curframe != l->key_frame)
+		return true;
+	r = &cur->frame[cur->curframe]->regs[l->key_reg];
+	return r->type != SCALAR_VALUE || !bpf64_scalar_is_const(&r->var) ||
+	       r->var.var_off.value != l->key_val;
+}
+
 /* 1: the current path is covered by an explored state; 0: go on. */
 static int is_state_visited(struct venv *env, u32 idx)
 {
@@ -515,6 +541,9 @@ static int is_state_visited(struct venv *env, u32 idx)
 
 	for (pl = &env->explored[idx]; (l = *pl);) {
 		st = l->st;
+		if (key_differs(l, cur))
+			goto miss;
+		env->miss_reg = NO_KEY;
 		if (st->branches &&
 		    states_safe(env, st, cur, true)) {
 			vlog(env, "infinite loop detected at insn %u\n", idx);
@@ -529,6 +558,12 @@ static int is_state_visited(struct venv *env, u32 idx)
 			l->hit++;
 			return 1;
 		}
+		if (env->miss_reg != NO_KEY) {
+			l->key_frame = st->curframe;
+			l->key_reg = env->miss_reg;
+			l->key_val = env->miss_val;
+		}
+miss:
 		l->miss += add;
 		if (drop_state(l)) {
 			*pl = l->next;
@@ -552,6 +587,7 @@ static int is_state_visited(struct venv *env, u32 idx)
 		return -ENOMEM;
 	}
 	checkpoint(env, st, idx);
+	n->key_reg = NO_KEY;
 	env->last_jmps = env->jmps;
 	env->last_processed = env->processed;
 	n->st = st;

@@ -87,27 +87,37 @@ struct vref {
 	u32 insn;
 };
 
+/* What pruning looks at first comes first: one cache line. */
 struct vstate {
-	struct vframe *frame[BPF64_MAX_CALL_FRAMES];
+	u32 branches;		/* live paths below a stored checkpoint */
 	u32 curframe;
 	u32 nr_refs;
-	struct vref refs[MAX_REFS];
+	/* only a mispredicted branch takes this path (verifier_unpriv.c) */
+	bool speculative;
+	struct vframe *frame[BPF64_MAX_CALL_FRAMES];
 	/* pruning and loop detection */
 	struct vstate *parent;	/* the checkpoint this path came from */
-	u32 branches;		/* live paths below a stored checkpoint */
 	u32 insn_idx;		/* a stored checkpoint's insn */
 	u32 path_len;		/* the path's length here (env->path) */
 	bool all_precise;	/* every scalar, and so in the parents */
 	bool unlisted;		/* a checkpoint for marking only, not pruning */
-	/* only a mispredicted branch takes this path (verifier_unpriv.c) */
-	bool speculative;
+	struct vref refs[MAX_REFS];
 };
 
 struct vstate_list {
 	struct vstate *st;
 	struct vstate_list *next;
 	u32 hit, miss;		/* how often it pruned, or failed to */
+	/*
+	 * A register of the top frame that made a comparison fail, a
+	 * precise constant (it stays one): a state whose register differs
+	 * fails without a look at the stored one.  key_reg NO_KEY: none.
+	 */
+	u8 key_frame, key_reg;
+	u64 key_val;
 };
+
+#define NO_KEY	0xff
 
 /* One instruction of the current path, for backtracking and the log. */
 struct vhist {
@@ -180,6 +190,8 @@ struct venv {
 	/* statistics */
 	u32 processed;
 	u32 jmps;			/* jumps, calls and exits processed */
+	u8 miss_reg;			/* the last comparison's key, or NO_KEY */
+	u64 miss_val;
 	u32 last_processed, last_jmps;	/* at the last state stored */
 	u32 total_states, peak_states, cur_states, max_states_per_insn;
 	struct idmap idmap;
