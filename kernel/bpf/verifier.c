@@ -4,11 +4,14 @@
  * register state, path exploration with a stack of pending branches, state
  * pruning at jump targets, and the log.
  *
- * Exploration is a depth-first walk of every path.  At prune points (jump
- * targets, the instruction after a conditional jump, call targets) the
- * current state is compared with the states already explored there: if one
- * of them is at least as general (every register and stack slot allows
- * everything the current one does), the current path is safe and stops.
+ * Exploration is a depth-first walk of every path.  At prune points
+ * (Linux's: conditional jumps and their targets, jump targets, calls and
+ * the instruction after them) the current state is compared with the
+ * states already explored there: if one of them is at least as general
+ * (every register and stack slot allows everything the current one does),
+ * the current path is safe and stops.  The current state is stored there
+ * in turn when the path went through 2 jumps and 8 instructions since it
+ * last stored one (Linux's heuristic).
  * A stored state whose paths are still being explored (branches > 0) is
  * not used for pruning; if the current state equals it exactly, the path
  * came back to where it was with nothing changed: an infinite loop.
@@ -461,17 +464,16 @@ static bool pop_stack(struct venv *env, u32 *insn)
 /*
  * Linux's heuristic: a stored state that keeps failing to prune goes,
  * once every path from it has ended (nothing refers to it then).  Linux
- * counts a miss only where it would store a new state (every few jumps);
- * here every prune point stores one, so a state may miss more often: in
- * a loop whose iterations differ in a precise counter, each stored
- * iteration misses against all others and would go before its twin came.
+ * lets it miss 3 times per hit; more here: in a loop whose iterations
+ * differ in a precise counter, each stored iteration misses against all
+ * the others and, at 3, went before its twin came (verif_stackbuf).
  */
 #define DROP_MISSES	32
 
 static bool drop_state(const struct vstate_list *l)
 {
-	return !l->st->branches &&
-	       l->miss > (l->hit + 1) * DROP_MISSES;
+	/* (the counts first: they are at hand, the state may not be) */
+	return l->miss > (l->hit + 1) * DROP_MISSES && !l->st->branches;
 }
 
 /* The current state becomes the parent of what follows. */
