@@ -8,7 +8,9 @@
 # For each compiler (gcc and clang-19; override with COMPILERS="..."):
 #   - every .c file under kernel/ net/ arch/ compiles with -ffreestanding
 #     -nostdinc, seeing only the compiler's own include directory, include/
-#     and a directory that holds nothing but the Linux UAPI headers;
+#     and a directory that holds nothing but the Linux UAPI headers, and
+#     -fno-pie as the kernel builds (taking a function's address, as the JIT
+#     does, then needs no GOT);
 #   - every include/linux/bpf64/*.h compiles on its own the same way;
 #   - every symbol the objects need and do not define themselves is a
 #     function declared in platform.h (what each home implements).
@@ -122,7 +124,7 @@ home_symbols()
 base_flags=(-std=gnu11 -O2 -Wall -Wextra -Wno-unused-parameter
 	    -Wno-missing-field-initializers -fno-strict-aliasing
 	    -Werror=implicit-function-declaration -Werror=implicit-int
-	    -ffreestanding -nostdinc -Iinclude -I"$uapi")
+	    -ffreestanding -nostdinc -fno-pie -Iinclude -I"$uapi")
 
 # The compiler's errors with their include chains and notes, without the
 # warnings (gcc and clang print both the same way).

@@ -289,6 +289,36 @@ else
 	tap_result not_ok "bad_helper.c builds with clang-19 -target bpf" "$tmp/log"
 fi
 
+# --- verify --unpriv: a pointer returned is root's privilege -----------------
+
+cat > "$tmp/leak.c" <<'EOC'
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+SEC("socket") int leak(struct __sk_buff *skb)
+{
+	return (long)skb;
+}
+char _license[] SEC("license") = "GPL";
+EOC
+if clang-19 "${bpf_cflags[@]}" -c "$tmp/leak.c" -o "$out/leak.o" 2> "$tmp/log"
+then
+	"$bpf64" verify "$out/leak.o" -j > "$tmp/log" 2>&1
+	if grep -q '"verdict":"accepted"' "$tmp/log"; then
+		tap_result ok "bpf64 verify accepts a returned pointer from root"
+	else
+		tap_result not_ok "bpf64 verify accepts a returned pointer from root" "$tmp/log"
+	fi
+	"$bpf64" verify "$out/leak.o" --unpriv -j > "$tmp/log" 2>&1
+	if grep -q '"verdict":"rejected"' "$tmp/log" &&
+	   grep -q 'R0 leaks addr as return value' "$tmp/log"; then
+		tap_result ok "bpf64 verify --unpriv refuses it"
+	else
+		tap_result not_ok "bpf64 verify --unpriv refuses it" "$tmp/log"
+	fi
+else
+	tap_result not_ok "leak.c builds with clang-19 -target bpf" "$tmp/log"
+fi
+
 # --- xdp_portdrop: TCP to port 80 dropped, verdicts counted ------------------
 
 obj=$out/xdp_portdrop.o

@@ -134,12 +134,15 @@ static int resolve_ld_imm64(struct bpf64_prog *prog, u32 i,
 		}
 		addr = (unsigned long)map;
 	} else {
-		err = map->ops->map_direct_value_addr ?
-		      map->ops->map_direct_value_addr(map, &addr, insn[1].imm) :
-		      -EINVAL;
+		if (!map->ops->map_direct_value_addr) {
+			bpf64_log(log, "no direct value access support for this map type\n");
+			bpf64_map_put(map);
+			return -EINVAL;
+		}
+		err = map->ops->map_direct_value_addr(map, &addr, insn[1].imm);
 		if (err) {
-			bpf64_log(log, "direct value offset of %u is not allowed\n",
-				  (u32)insn[1].imm);
+			bpf64_log(log, "invalid access to map value pointer, value_size=%u off=%u\n",
+				  map->value_size, (u32)insn[1].imm);
 			bpf64_map_put(map);
 			return err;
 		}

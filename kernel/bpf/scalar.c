@@ -537,19 +537,18 @@ static void view_lsh(struct sview *d, u32 k, int bits)
 		view_const(d, 0, bits);
 		return;
 	}
+	/*
+	 * As Linux: the unsigned range while the top bit cannot be shifted
+	 * out, no signed range (the tnum and the sync may give some back).
+	 */
 	d->t = wrap_t(tnum_lshift(d->t, k), bits);
-	if (d->umax <= view_umax(bits) >> k) {
+	if (d->umax <= 1ULL << (bits - 1 - k)) {
 		d->umin <<= k;
 		d->umax <<= k;
 	} else {
 		view_unsigned_unbounded(d, bits);
 	}
-	if (d->smin >= view_smin(bits) >> k && d->smax <= view_smax(bits) >> k) {
-		d->smin = (s64)((u64)d->smin << k);
-		d->smax = (s64)((u64)d->smax << k);
-	} else {
-		view_signed_unbounded(d, bits);
-	}
+	view_signed_unbounded(d, bits);
 }
 
 static void view_rsh(struct sview *d, u32 k, int bits)
@@ -567,47 +566,6 @@ static void view_arsh(struct sview *d, u32 k, int bits)
 	d->smin >>= k;
 	d->smax >>= k;
 	view_unsigned_unbounded(d, bits);
-}
-
-/* x / y and x % y as the interpreter computes them in the view's width. */
-static u64 div_exact(u64 x, u64 y, int bits, bool is_signed, bool is_mod)
-{
-	s64 sx = wrap_s(x, bits), sy = wrap_s(y, bits);
-
-	if (!y)
-		return is_mod ? x : 0;
-	if (!is_signed)
-		return is_mod ? x % y : x / y;
-	if (sy == -1)	/* no overflow trap: S64_MIN / -1 wraps */
-		return is_mod ? 0 : wrap_u(-(u64)x, bits);
-	return wrap_u(is_mod ? (u64)(sx % sy) : (u64)(sx / sy), bits);
-}
-
-static void view_div(struct sview *d, const struct sview *s, int bits,
-		     bool is_signed, bool is_mod)
-{
-	if (tnum_is_const(d->t) && tnum_is_const(s->t)) {
-		view_const(d, div_exact(d->t.value, s->t.value, bits,
-					is_signed, is_mod), bits);
-		return;
-	}
-	if (is_signed) {
-		view_unknown(d, bits);
-		return;
-	}
-	/* x / 0 = 0, x % 0 = x, and otherwise both are at most x. */
-	if (is_mod && s->umin > d->umax)
-		return;			/* x % y = x */
-	d->t = wrap_t(tnum_unknown, bits);
-	if (!is_mod && s->umin && s->umax) {	/* umax: an empty src */
-		d->umin /= s->umax;
-		d->umax /= s->umin;
-	} else {
-		d->umin = 0;
-		if (is_mod && s->umin)
-			d->umax = umin64(d->umax, s->umax - 1);
-	}
-	view_signed_from_unsigned(d, bits);
 }
 
 /* ---- Whole instructions ---- */
@@ -687,8 +645,8 @@ static bool alu_op_is_shift(u8 op)
 }
 
 /* One view of dst OP src; @k is the masked shift amount. */
-static void view_alu(struct sview *d, const struct sview *s, u8 op, s16 off,
-		     u32 k, int bits)
+static void view_alu(struct sview *d, const struct sview *s, u8 op, u32 k,
+		     int bits)
 {
 	struct sview zero;
 
@@ -701,10 +659,6 @@ static void view_alu(struct sview *d, const struct sview *s, u8 op, s16 off,
 		break;
 	case BPF_MUL:
 		view_mul(d, s, bits);
-		break;
-	case BPF_DIV:
-	case BPF_MOD:
-		view_div(d, s, bits, off == BPF64_OFF_SIGNED, op == BPF_MOD);
 		break;
 	case BPF_AND:
 		view_and(d, s, bits);
@@ -757,8 +711,7 @@ static bool alu_op_keeps_low_half(u8 op)
 }
 
 static void scalar_alu64(struct bpf64_scalar *dst,
-			 const struct bpf64_scalar *src, u8 op, s16 off,
-			 u32 k)
+			 const struct bpf64_scalar *src, u8 op, u32 k)
 {
 	struct sview d64, s64v, d32, s32v;
 	s32 lo32 = dst->s32_min, hi32 = dst->s32_max;
@@ -767,14 +720,16 @@ static void scalar_alu64(struct bpf64_scalar *dst,
 	get_view(src, 64, &s64v);
 	get_view(dst, 32, &d32);
 	get_view(src, 32, &s32v);
-	view_alu(&d64, &s64v, op, off, k, 64);
+	view_alu(&d64, &s64v, op, k, 64);
 	if (op == BPF_LSH && k == 32) {
-		/* the subregister becomes the high half */
-		d64.smin = smax64(d64.smin, (s64)((u64)(s64)lo32 << 32));
-		d64.smax = smin64(d64.smax, (s64)((u64)(s64)hi32 << 32));
+		/* a non-negative subregister becomes the high half (Linux) */
+		if (lo32 >= 0)
+			d64.smin = (s64)lo32 << 32;
+		if (hi32 >= 0)
+			d64.smax = (s64)hi32 << 32;
 	}
 	if (alu_op_keeps_low_half(op))
-		view_alu(&d32, &s32v, op, off, k, 32);
+		view_alu(&d32, &s32v, op, k, 32);
 	else
 		view_unknown(&d32, 32);
 	put_view(dst, 64, &d64);
@@ -786,16 +741,32 @@ static void scalar_alu64(struct bpf64_scalar *dst,
 }
 
 static void scalar_alu32(struct bpf64_scalar *dst,
-			 const struct bpf64_scalar *src, u8 op, s16 off,
-			 u32 k)
+			 const struct bpf64_scalar *src, u8 op, u32 k)
 {
 	struct sview d32, s32v;
 
 	get_view(dst, 32, &d32);
 	get_view(src, 32, &s32v);
-	view_alu(&d32, &s32v, op, off, k, 32);
+	view_alu(&d32, &s32v, op, k, 32);
 	put_view(dst, 32, &d32);
 	bpf64_scalar_zext32(dst);
+}
+
+/*
+ * Where Linux 6.18 computes no range (its is_safe_to_compute_dst_reg_range):
+ * DIV and MOD, not even of constants, and shifts by an amount that is not
+ * a known number below the width.  The result is unknown in all 64 bits,
+ * of 32-bit instructions too.  bpf64 must predict Linux's verdicts, so it
+ * knows no more.
+ */
+static bool linux_gives_up(const struct bpf64_scalar *src, u8 op, bool is64)
+{
+	struct tnum amount = is64 ? src->var_off : tnum_subreg(src->var_off);
+
+	if (op == BPF_DIV || op == BPF_MOD)
+		return true;
+	return alu_op_is_shift(op) &&
+	       (!tnum_is_const(amount) || src->umax >= (is64 ? 64 : 32));
 }
 
 void bpf64_scalar_alu(struct bpf64_scalar *dst, const struct bpf64_scalar *src,
@@ -821,21 +792,16 @@ void bpf64_scalar_alu(struct bpf64_scalar *dst, const struct bpf64_scalar *src,
 			bpf64_scalar_zext32(dst);
 		return;
 	}
-	if (alu_op_is_shift(op)) {
-		if (!tnum_is_const(is64 ? src->var_off :
-				   tnum_subreg(src->var_off))) {
-			/* unknown amount: Linux gives up here too */
-			bpf64_scalar_unknown(dst);
-			if (!is64)
-				bpf64_scalar_zext32(dst);
-			return;
-		}
-		k = src->var_off.value & (is64 ? 63 : 31);
+	if (linux_gives_up(src, op, is64)) {
+		bpf64_scalar_unknown(dst);
+		return;
 	}
+	if (alu_op_is_shift(op))
+		k = src->var_off.value & (is64 ? 63 : 31);
 	if (is64)
-		scalar_alu64(dst, src, op, insn->off, k);
+		scalar_alu64(dst, src, op, k);
 	else
-		scalar_alu32(dst, src, op, insn->off, k);
+		scalar_alu32(dst, src, op, k);
 }
 
 /* ---- Conditional jumps ---- */

@@ -191,8 +191,9 @@ static bool regsafe(const struct vreg *old, const struct vreg *cur,
 	if (old->type != cur->type)
 		return false;
 	if (old->type == SCALAR_VALUE)
-		/* old's copies learnt together: cur's must be copies too */
-		return (!old->id || ids_match(map, old->id, cur->id)) &&
+		/* old's copies learnt together: cur's must too, as far apart */
+		return (!old->id || (ids_match(map, old->id, cur->id) &&
+				     old->off == cur->off)) &&
 		       var_ok(&old->var, &cur->var, exact);
 	if (old->off != cur->off || old->map != cur->map ||
 	    old->frameno != cur->frameno ||
@@ -213,8 +214,11 @@ static bool slot_safe(const struct vslot *old, const struct vslot *cur,
 	u32 i;
 
 	if (old->kind[0] == SLOT_SPILL || cur->kind[0] == SLOT_SPILL) {
+		/* the same bytes spilled (numbers may spill fewer than 8) */
 		if (old->kind[0] == SLOT_SPILL && cur->kind[0] == SLOT_SPILL)
-			return regsafe(&old->spilled, &cur->spilled, map, exact);
+			return !memcmp(old->kind, cur->kind, 8) &&
+			       regsafe(&old->spilled, &cur->spilled, map,
+				       exact);
 		if (exact)
 			return false;
 		/* Bytes that were any number cover a spilled scalar. */
@@ -854,6 +858,8 @@ static int run_verifier(struct venv *env)
 	int err;
 
 	err = check_subprogs(env);
+	if (!err)
+		err = check_subprog_exits(env);
 	if (!err)
 		err = vpriv_check_cfg(env);
 	if (!err)

@@ -204,12 +204,15 @@ int check_alu(struct venv *env, const struct bpf_insn *insn);
 int check_cond_jmp(struct venv *env, const struct bpf_insn *insn,
 		   u32 *insn_idx);
 int check_ld_imm64(struct venv *env, const struct bpf_insn *insn);
+/* Before a copy of @src (a move or a spill): @src's id, for both. */
+void link_before_copy(struct venv *env, struct vreg *src);
 
 /* verifier_mem.c */
 int check_mem_insn(struct venv *env, const struct bpf_insn *insn, u32 idx);
 int check_helper_mem(struct venv *env, u32 regno, s64 size, bool write,
 		     bool zero_ok);
 int check_ld_abs(struct venv *env, const struct bpf_insn *insn);
+s64 stack_const_key(struct venv *env, const struct vreg *key, u32 size);
 
 /* verifier_call.c */
 int check_helper_call(struct venv *env, const struct bpf_insn *insn, u32 idx);
@@ -217,6 +220,8 @@ int check_local_call(struct venv *env, const struct bpf_insn *insn,
 		     u32 *insn_idx);
 int check_exit(struct venv *env, u32 *insn_idx, bool *done);
 int release_reference(struct venv *env, u32 ref_obj_id);
+int check_subprog_exits(struct venv *env);
+int check_reference_leak(struct venv *env, const char *what);
 
 /* verifier_unpriv.c: what a caller without CAP_PERFMON may not do */
 struct vsanitize {

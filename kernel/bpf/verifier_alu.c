@@ -10,6 +10,8 @@
 
 #define MAX_VAR_OFF	(1 << 29)	/* Linux's BPF_MAX_VAR_OFF */
 #define MAX_PACKET_OFF	0xffff
+#define LINK_OFF_MIN	(-0x7fffffffLL - 1)
+#define LINK_OFF_MAX	0x7fffffffLL
 
 static const char *const alu_str[16] = {
 	[BPF_ADD >> 4] = "+=", [BPF_SUB >> 4] = "-=", [BPF_MUL >> 4] = "*=",
@@ -135,6 +137,62 @@ static int ptr_alu(struct venv *env, const struct bpf_insn *insn,
 	return vpriv_ptr_alu_post(env, insn, &san);
 }
 
+/*
+ * Linked numbers: copies share an id (and learn from each other's
+ * checks, sync_copies).  As Linux 6.13 on, a copy may then move once by a
+ * constant, kept in off: rX = rY; rX += K links rX to rY, K apart.  The
+ * id's flags say how it moved (in 32 bits: the values fit in 32 bits).
+ */
+#define LINK_ADD64	(1U << 31)
+#define LINK_ADD32	(1U << 30)
+#define LINK_FLAGS	(LINK_ADD64 | LINK_ADD32)
+
+static void unlink(struct vreg *reg)
+{
+	reg->id = 0;
+	reg->off = 0;
+}
+
+/*
+ * rX = rY: rY's id goes to both.  A moved copy starts a new link (only
+ * one constant move per link, as Linux).
+ */
+void link_before_copy(struct venv *env, struct vreg *src)
+{
+	if (src->type != SCALAR_VALUE)
+		return;
+	if (src->id & LINK_FLAGS)
+		unlink(src);
+	if (!src->id && !bpf64_scalar_is_const(&src->var))
+		src->id = ++env->id_gen;
+}
+
+/*
+ * dst OP= src on numbers: does dst stay linked, and how far moved?  (Not
+ * without CAP_BPF, as Linux.)
+ */
+static void link_alu(struct venv *env, struct vreg *dst,
+		     const struct vreg *src, const struct bpf_insn *insn)
+{
+	bool is32 = BPF_CLASS(insn->code) == BPF_ALU;
+	u8 op = BPF_OP(insn->code);
+	struct tnum t = is32 ? tnum_subreg(src->var.var_off) :
+			src->var.var_off;
+	s64 val = is32 ? (s32)t.value : (s64)t.value;
+
+	if (!env->bpf_capable || !dst->id || (dst->id & LINK_FLAGS) ||
+	    !tnum_is_const(t) ||
+	    (op != BPF_ADD && op != BPF_SUB) ||
+	    (!is32 && (val < LINK_OFF_MIN || val > LINK_OFF_MAX)) ||
+	    (is32 && dst->var.umax > 0xffffffffULL) ||
+	    (op == BPF_SUB && val == LINK_OFF_MIN)) {
+		unlink(dst);
+		return;
+	}
+	dst->id |= is32 ? LINK_ADD32 : LINK_ADD64;
+	dst->off = op == BPF_SUB ? -val : val;
+}
+
 static int check_mov(struct venv *env, const struct bpf_insn *insn)
 {
 	struct vreg *regs = cur_regs(env);
@@ -150,9 +208,7 @@ static int check_mov(struct venv *env, const struct bpf_insn *insn)
 	src = regs[insn->src_reg];
 	if (BPF_CLASS(insn->code) == BPF_ALU64 && !insn->off) {
 		/* copies of a number learn from each other's checks */
-		if (src.type == SCALAR_VALUE && !src.id &&
-		    !bpf64_scalar_is_const(&src.var))
-			regs[insn->src_reg].id = ++env->id_gen;
+		link_before_copy(env, &regs[insn->src_reg]);
 		*dst = regs[insn->src_reg];
 		return 0;
 	}
@@ -165,8 +221,18 @@ static int check_mov(struct venv *env, const struct bpf_insn *insn)
 			bpf64_scalar_zext32(&dst->var);
 		return 0;
 	}
+	/*
+	 * As Linux: a 32-bit copy, or a sign extension, of a number it
+	 * does not change is still a copy.
+	 */
+	if (insn->off ? src.var.umax < 1ULL << (insn->off - 1) :
+	    src.var.umax <= 0xffffffffULL) {
+		link_before_copy(env, &regs[insn->src_reg]);
+		src = regs[insn->src_reg];
+	} else {
+		unlink(&src);
+	}
 	*dst = src;
-	dst->id = 0;
 	bpf64_scalar_alu(&dst->var, &src.var, insn);
 	return 0;
 }
@@ -225,14 +291,14 @@ int check_alu(struct venv *env, const struct bpf_insn *insn)
 		imm_scalar(&src, insn->imm);
 
 	if (dst->type == SCALAR_VALUE && src.type == SCALAR_VALUE) {
-		dst->id = 0;
+		link_alu(env, dst, &src, insn);
 		bpf64_scalar_alu(&dst->var, &src.var, insn);
 		return vpriv_scalar_alu(env, insn);
 	}
 	if (dst->type != SCALAR_VALUE && src.type != SCALAR_VALUE) {
-		if (op == BPF_SUB && BPF_CLASS(insn->code) == BPF_ALU64 &&
-		    env->allow_ptr_leaks) {
-			mark_unknown(dst);	/* ptr - ptr: a number */
+		if (op == BPF_SUB && env->allow_ptr_leaks) {
+			/* ptr - ptr: a number, of any width (Linux too) */
+			mark_unknown(dst);
 			return 0;
 		}
 		vlog(env, "R%d pointer %s pointer prohibited\n", insn->dst_reg,
@@ -467,6 +533,37 @@ static struct vreg *state_reg(struct vstate *st, u32 regno)
 	return &st->frame[st->curframe]->regs[regno];
 }
 
+/* @val + @k, in 64 bits or as a 32-bit add. */
+static void add_const(struct bpf64_scalar *val, s64 k, bool is32)
+{
+	struct bpf_insn add = { .code = (is32 ? BPF_ALU : BPF_ALU64) |
+					BPF_ADD | BPF_K };
+	struct bpf64_scalar c;
+
+	bpf64_scalar_const(&c, is32 ? (u32)k : (u64)k);
+	bpf64_scalar_alu(val, &c, &add);
+}
+
+/*
+ * A linked copy @r from what a check taught @reg: back to their common
+ * base (which fits 32 bits if either moved in 32 bits), then to @r.
+ */
+static void sync_linked(struct vreg *r, const struct vreg *reg)
+{
+	struct bpf64_scalar base = reg->var;
+
+	if (r->off == reg->off && (r->id & LINK_FLAGS) ==
+	    (reg->id & LINK_FLAGS)) {
+		r->var = reg->var;
+		return;
+	}
+	if (reg->id & LINK_FLAGS)
+		add_const(&base, -(s64)reg->off, reg->id & LINK_ADD32);
+	if (r->id & LINK_FLAGS)
+		add_const(&base, r->off, r->id & LINK_ADD32);
+	r->var = base;
+}
+
 /* What a check taught @reg holds for every copy of it (same id). */
 static void sync_copies(struct vstate *st, const struct vreg *reg)
 {
@@ -484,8 +581,11 @@ static void sync_copies(struct vstate *st, const struct vreg *reg)
 			if (i >= BPF64_NR_REGS &&
 			    fr->stack[i - BPF64_NR_REGS].kind[0] != SLOT_SPILL)
 				continue;
-			if (r->type == SCALAR_VALUE && r->id == reg->id)
-				r->var = reg->var;
+			/* (not between a 64-bit and a 32-bit move: Linux) */
+			if (r->type == SCALAR_VALUE && r != reg &&
+			    (r->id & ~LINK_FLAGS) == (reg->id & ~LINK_FLAGS) &&
+			    ((r->id ^ reg->id) & LINK_FLAGS) != LINK_FLAGS)
+				sync_linked(r, reg);
 		}
 	}
 }

@@ -97,6 +97,7 @@ static int acquire_reference(struct venv *env, u32 insn)
 
 struct call_meta {
 	struct bpf64_map *map;
+	s64 const_key;		/* a map key known at load, or -1 */
 	u32 mem_regno;		/* the PTR_TO_MEM argument before a size */
 	bool mem_write;
 	u64 alloc_size;
@@ -145,10 +146,42 @@ static int check_size_arg(struct venv *env, u32 regno, u8 type,
 				meta->mem_write, zero_ok && !reg->var.umin);
 }
 
+/* What Linux lists for an argument that points to memory. */
+static const char mem_types[] = "fp, pkt, pkt_meta, map_key, map_value, "
+				"mem, ringbuf_mem, buf, trusted_ptr_";
+
 static bool is_mem_ptr(const struct vreg *reg)
 {
 	return reg->type == PTR_TO_STACK || reg->type == PTR_TO_MAP_VALUE ||
 	       reg_is_pkt(reg) || reg->type == PTR_TO_MEM;
+}
+
+/*
+ * Linux's ARG_PTR_TO_MEM | PTR_MAYBE_NULL among the helpers bpf64 has:
+ * NULL passes the type check (with a size of zero only, which the size
+ * argument's check sees).
+ */
+static bool arg_may_be_null(u32 func_id, u32 regno)
+{
+	static const struct {
+		u32 func_id;
+		u32 regno;
+	} args[] = {
+		{ BPF_FUNC_csum_diff, BPF_REG_1 },
+		{ BPF_FUNC_csum_diff, BPF_REG_3 },
+	};
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(args); i++)
+		if (args[i].func_id == func_id && args[i].regno == regno)
+			return true;
+	return false;
+}
+
+static bool is_null(const struct vreg *reg)
+{
+	return reg->type == SCALAR_VALUE && bpf64_scalar_is_const(&reg->var) &&
+	       !reg->var.var_off.value;
 }
 
 static int check_arg(struct venv *env, u32 regno, u8 type,
@@ -170,20 +203,27 @@ static int check_arg(struct venv *env, u32 regno, u8 type,
 		return 0;
 	case BPF64_ARG_PTR_TO_MAP_KEY:
 	case BPF64_ARG_PTR_TO_MAP_VALUE:
-		if (!is_mem_ptr(reg) || reg->type == PTR_TO_MEM)
-			return type_mismatch(env, regno,
-					     "fp, pkt, pkt_meta, map_key, map_value");
-		if (!meta->map)
+		if (!is_mem_ptr(reg))
+			return type_mismatch(env, regno, mem_types);
+		if (!meta->map) {
+			vlog(env, "invalid map_ptr to access map->%s\n",
+			     type == BPF64_ARG_PTR_TO_MAP_KEY ? "key" :
+			     "value");
 			return -EACCES;
-		return check_helper_mem(env, regno,
-					type == BPF64_ARG_PTR_TO_MAP_KEY ?
-					meta->map->key_size :
-					meta->map->value_size, false, false);
+		}
+		err = check_helper_mem(env, regno,
+				       type == BPF64_ARG_PTR_TO_MAP_KEY ?
+				       meta->map->key_size :
+				       meta->map->value_size, false, false);
+		if (!err && type == BPF64_ARG_PTR_TO_MAP_KEY)
+			meta->const_key = stack_const_key(env, reg,
+							  meta->map->key_size);
+		return err;
 	case BPF64_ARG_PTR_TO_MEM:
 	case BPF64_ARG_PTR_TO_UNINIT_MEM:
-		if (!is_mem_ptr(reg))
-			return type_mismatch(env, regno,
-					     "fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_");
+		if (!is_mem_ptr(reg) && !(arg_may_be_null(func_id, regno) &&
+					  is_null(reg)))
+			return type_mismatch(env, regno, mem_types);
 		meta->mem_regno = regno;
 		meta->mem_write = type == BPF64_ARG_PTR_TO_UNINIT_MEM;
 		return 0;
@@ -205,7 +245,7 @@ static int check_arg(struct venv *env, u32 regno, u8 type,
 			return type_mismatch(env, regno, "ringbuf_mem");
 		if (reg->off || !bpf64_scalar_is_const(&reg->var) ||
 		    reg->var.var_off.value) {
-			vlog(env, "R%u must have zero offset when passed to release func\n",
+			vlog(env, "R%u must have zero offset when passed to release func or trusted arg to kfunc\n",
 			     regno);
 			return -EINVAL;
 		}
@@ -229,8 +269,32 @@ static int check_arg(struct venv *env, u32 regno, u8 type,
 	}
 }
 
+/*
+ * As Linux (6.13 on, with CAP_BPF): a lookup in an array (per-CPU or
+ * not) with a key known at load and below max_entries finds its element;
+ * r0 needs no null check.  Only for the program's own maps: an inner
+ * map's template need not have the size of the map found at run time.
+ */
+static bool lookup_cannot_fail(const struct venv *env,
+			       const struct call_meta *meta, u32 func_id)
+{
+	const struct bpf64_prog *prog = env->prog;
+	u32 i;
+
+	if (!env->bpf_capable || func_id != BPF_FUNC_map_lookup_elem ||
+	    meta->const_key < 0 ||
+	    meta->const_key >= meta->map->max_entries ||
+	    (meta->map->map_type != BPF_MAP_TYPE_ARRAY &&
+	     meta->map->map_type != BPF_MAP_TYPE_PERCPU_ARRAY))
+		return false;
+	for (i = 0; i < prog->nr_used_maps; i++)
+		if (prog->used_maps[i] == meta->map)
+			return true;
+	return false;
+}
+
 static int set_ret(struct venv *env, const struct bpf64_func_proto *fn,
-		   struct call_meta *meta, u32 idx)
+		   struct call_meta *meta, u32 idx, u32 func_id)
 {
 	struct vreg *r0 = &cur_regs(env)[BPF_REG_0];
 	int ref;
@@ -245,9 +309,12 @@ static int set_ret(struct venv *env, const struct bpf64_func_proto *fn,
 			return -EINVAL;
 		}
 		mark_const(r0, 0);
-		r0->id = ++env->id_gen;
-		r0->type = PTR_TO_MAP_VALUE_OR_NULL;
 		r0->map = meta->map;
+		r0->type = PTR_TO_MAP_VALUE;
+		if (!lookup_cannot_fail(env, meta, func_id)) {
+			r0->type = PTR_TO_MAP_VALUE_OR_NULL;
+			r0->id = ++env->id_gen;
+		}
 		return 0;
 	case BPF64_RET_PTR_TO_ALLOC_MEM_OR_NULL:
 		/* Linux numbers the null check, then the reference */
@@ -286,7 +353,7 @@ int check_helper_call(struct venv *env, const struct bpf_insn *insn, u32 idx)
 {
 	const struct bpf64_func_proto *fn = NULL;
 	const char *name = bpf64_func_name(insn->imm);
-	struct call_meta meta = { };
+	struct call_meta meta = { .const_key = -1 };
 	struct vreg *regs;
 	u32 i;
 	int err;
@@ -315,9 +382,10 @@ int check_helper_call(struct venv *env, const struct bpf_insn *insn, u32 idx)
 	if (err)
 		return err;
 	bpf64_aux_note_map(&env->aux[idx], meta.map);
-	if (insn->imm == BPF_FUNC_tail_call && env->cur->nr_refs) {
-		vlog(env, "tail_call would lead to reference leak\n");
-		return -EINVAL;
+	if (insn->imm == BPF_FUNC_tail_call) {
+		err = check_reference_leak(env, "tail_call");
+		if (err)
+			return err;
 	}
 	if (meta.release_ref && release_reference(env, meta.release_ref)) {
 		vlog(env, "func %s#%d reference has not been acquired before\n",
@@ -327,13 +395,48 @@ int check_helper_call(struct venv *env, const struct bpf_insn *insn, u32 idx)
 	regs = cur_regs(env);
 	for (i = BPF_REG_1; i <= BPF_REG_5; i++)
 		mark_not_init(&regs[i]);
-	err = set_ret(env, fn, &meta, idx);
+	err = set_ret(env, fn, &meta, idx, insn->imm);
 	if (!err && changes_pkt_data(insn->imm))
 		for_each_reg(env->cur, is_pkt_any, 0);
 	return err;
 }
 
 /* ---- bpf-to-bpf calls ---- */
+
+static bool is_ld_abs(const struct bpf_insn *insn)
+{
+	return BPF_CLASS(insn->code) == BPF_LD &&
+	       (BPF_MODE(insn->code) == BPF_ABS ||
+		BPF_MODE(insn->code) == BPF_IND);
+}
+
+static bool is_tail_call(const struct bpf_insn *insn)
+{
+	return insn->code == (BPF_JMP | BPF_CALL) && !insn->src_reg &&
+	       insn->imm == BPF_FUNC_tail_call;
+}
+
+/*
+ * Linux's check_abnormal_return: without BTF (bpf64 has none) a
+ * subprogram other than the main one may not use LD_ABS nor tail calls,
+ * which leave the program from inside it.  Checked before the walk.
+ */
+int check_subprog_exits(struct venv *env)
+{
+	u32 i = env->nr_subprogs > 1 ? env->subprog[1].start : env->len;
+
+	for (; i < env->len; i++) {
+		if (is_ld_abs(&env->insns[i])) {
+			vlog(env, "LD_ABS is not allowed in subprogs without BTF\n");
+			return -EINVAL;
+		}
+		if (is_tail_call(&env->insns[i])) {
+			vlog(env, "tail_call is not allowed in subprogs without BTF\n");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
 
 int check_local_call(struct venv *env, const struct bpf_insn *insn,
 		     u32 *insn_idx)
@@ -364,14 +467,18 @@ int check_local_call(struct venv *env, const struct bpf_insn *insn,
 	return 0;
 }
 
-static int check_reference_leak(struct venv *env)
+/* Every reference still held, then what would leak them (Linux's log). */
+int check_reference_leak(struct venv *env, const char *what)
 {
 	const struct vstate *st = env->cur;
+	u32 i;
 
 	if (!st->nr_refs)
 		return 0;
-	vlog(env, "Unreleased reference id=%u alloc_insn=%u\n",
-	     st->refs[0].id, st->refs[0].insn);
+	for (i = 0; i < st->nr_refs; i++)
+		vlog(env, "Unreleased reference id=%u alloc_insn=%u\n",
+		     st->refs[i].id, st->refs[i].insn);
+	vlog(env, "%s would lead to reference leak\n", what);
 	return -EINVAL;
 }
 
@@ -383,16 +490,18 @@ int check_exit(struct venv *env, u32 *insn_idx, bool *done)
 	u32 i;
 	int err;
 
-	err = check_reg_read(env, BPF_REG_0);
-	if (err)
-		return err;
 	if (!st->curframe) {
-		err = check_reference_leak(env);
+		/* Linux looks for leaks first */
+		err = check_reference_leak(env,
+					   "BPF_EXIT instruction in main prog");
+		if (!err)
+			err = check_reg_read(env, BPF_REG_0);
 		if (!err)
 			err = vpriv_leak(env, BPF_REG_0, "as return value");
 		*done = !err;
 		return err;
 	}
+	/* a subprogram returns r0 as it is, even unset (void functions) */
 	if (r0->type == PTR_TO_STACK && r0->frameno == st->curframe) {
 		vlog(env, "cannot return stack pointer to the caller\n");
 		return -EINVAL;

@@ -14,19 +14,25 @@ enum { ACC_READ = 0, ACC_WRITE = 1, ACC_HELPER = 2 };
 
 static const u8 atomic_ok_sizes = (1 << (BPF_W >> 3)) | (1 << (BPF_DW >> 3));
 
-/* An unknown number of @size bytes, zero-extended. */
-static void mark_unknown_size(struct vreg *reg, u32 size)
+/* A number loaded as @size bytes: its low bytes, zero-extended. */
+static void truncate_to(struct vreg *reg, u32 size)
 {
 	struct bpf64_scalar mask;
 	struct bpf_insn and = { .code = BPF_ALU64 | BPF_K | BPF_AND };
 
-	mark_unknown(reg);
 	if (size == 4) {
 		bpf64_scalar_zext32(&reg->var);
 	} else if (size < 4) {
 		bpf64_scalar_const(&mask, (1ULL << (size * 8)) - 1);
 		bpf64_scalar_alu(&reg->var, &mask, &and);
 	}
+}
+
+/* An unknown number of @size bytes, zero-extended. */
+static void mark_unknown_size(struct vreg *reg, u32 size)
+{
+	mark_unknown(reg);
+	truncate_to(reg, size);
 }
 
 /* ---- the stack ---- */
@@ -184,8 +190,52 @@ static int stack_init_check(struct venv *env, u32 regno,
 	return 0;
 }
 
+/* Bytes of the slot, from its start, that hold a spilled register. */
+static u32 spill_size(const struct vslot *s)
+{
+	u32 n = 0;
+
+	while (n < 8 && s->kind[n] == SLOT_SPILL)
+		n++;
+	return n;
+}
+
+/*
+ * A register stored at the start of a slot (a pointer: all 8 bytes).  As
+ * Linux, a number keeps its state when stored in fewer bytes too: a load
+ * of at most that many bytes from there gets it back, truncated.  The
+ * slot's other bytes hold something.
+ */
+static void spill(struct venv *env, struct vframe *f, s64 off, u32 size,
+		  struct vreg *val)
+{
+	struct vslot *s = slot_at(f, off);
+	bool fits = size == 8 || !(val->var.umax >> (size * 8));
+	u32 i;
+
+	if (s->kind[0] == SLOT_SPILL)
+		stack_mark(f, off, 8, SLOT_MISC);
+	for (i = 0; i < 8; i++) {
+		if (i < size)
+			s->kind[i] = SLOT_SPILL;
+		else if (s->kind[i] == SLOT_INVALID)
+			s->kind[i] = SLOT_MISC;
+	}
+	/*
+	 * The stored number stays linked to the register (Linux 6.18: a
+	 * load of it then teaches the register), unless it does not fit.
+	 */
+	if (fits)
+		link_before_copy(env, val);
+	s->spilled = *val;
+	if (!fits) {
+		s->spilled.id = 0;
+		s->spilled.off = 0;
+	}
+}
+
 static int stack_write(struct venv *env, u32 regno, s32 insn_off, u32 size,
-		       const struct vreg *val)
+		       struct vreg *val)
 {
 	struct vreg *reg = &cur_regs(env)[regno];
 	struct vframe *f = stack_frame(env, reg);
@@ -214,13 +264,10 @@ static int stack_write(struct venv *env, u32 regno, s32 insn_off, u32 size,
 		stack_write_var(f, off, max, size);
 		return 0;
 	}
-	/* without CAP_BPF, Linux keeps no scalar spilled */
-	if (size == 8 && !(off % 8) && val &&
-	    (env->bpf_capable || val->type != SCALAR_VALUE)) {
-		struct vslot *s = slot_at(f, off);
-
-		memset(s->kind, SLOT_SPILL, sizeof(s->kind));
-		s->spilled = *val;
+	/* without CAP_BPF, Linux keeps no number spilled */
+	if (!(off % 8) && val &&
+	    (val->type != SCALAR_VALUE || env->bpf_capable)) {
+		spill(env, f, off, size, val);
 		return 0;
 	}
 	stack_mark(f, off, size, val && val->type == SCALAR_VALUE &&
@@ -229,15 +276,28 @@ static int stack_write(struct venv *env, u32 regno, s32 insn_off, u32 size,
 	return 0;
 }
 
+/* As Linux: bytes all known zero, or all of a spilled zero. */
+static bool reads_zero(struct vframe *f, s64 off, u32 size)
+{
+	const struct vreg *sp = &slot_at(f, off)->spilled;
+	u32 i, zeros = 0, spilled = 0;
+
+	for (i = 0; i < size; i++) {
+		zeros += *byte_kind(f, off + i) == SLOT_ZERO;
+		spilled += *byte_kind(f, off + i) == SLOT_SPILL;
+	}
+	return zeros == size ||
+	       (spilled == size && sp->type == SCALAR_VALUE &&
+		bpf64_scalar_is_const(&sp->var) && !sp->var.var_off.value);
+}
+
 static int stack_read(struct venv *env, u32 regno, s32 insn_off, u32 size,
 		      struct vreg *dst)
 {
 	struct vreg *reg = &cur_regs(env)[regno];
 	struct vframe *f = stack_frame(env, reg);
 	struct vslot *s;
-	bool zero = true;
 	s64 off, max;
-	u32 i;
 	int err;
 
 	err = stack_range(env, regno, reg, insn_off, size, ACC_READ, &off,
@@ -247,7 +307,7 @@ static int stack_read(struct venv *env, u32 regno, s32 insn_off, u32 size,
 	if (err)
 		return err;
 	s = slot_at(f, off);
-	if (off == max && s->kind[0] == SLOT_SPILL && size == 8 && !(off % 8)) {
+	if (off == max && spill_size(s) == 8 && size == 8 && !(off % 8)) {
 		if (dst)
 			*dst = s->spilled;
 		if (dst || !vpriv_is_leak(env, &s->spilled))
@@ -257,14 +317,28 @@ static int stack_read(struct venv *env, u32 regno, s32 insn_off, u32 size,
 		     (long long)off);
 		return -EACCES;
 	}
-	for (i = 0; off == max && i < size; i++)
-		zero &= slot_at(f, off + i)->kind[0] != SLOT_SPILL &&
-			*byte_kind(f, off + i) == SLOT_ZERO;
-	if (off != max)
-		zero = false;
+	if (off == max && s->kind[0] == SLOT_SPILL && reg_is_ptr(&s->spilled)) {
+		vlog(env, "invalid size of register fill\n");
+		return -EACCES;
+	}
+	/*
+	 * The low bytes of a spilled number: it, truncated (Linux too), and
+	 * still linked to its copies if it fits.
+	 */
+	if (off == max && size <= spill_size(s) && !(off % 8)) {
+		if (dst) {
+			*dst = s->spilled;
+			if (size < 8 && dst->var.umax >> (size * 8)) {
+				dst->id = 0;
+				dst->off = 0;
+			}
+			truncate_to(dst, size);
+		}
+		return 0;
+	}
 	if (!dst)
 		return 0;
-	if (zero)
+	if (off == max && reads_zero(f, off, size))
 		mark_const(dst, 0);
 	else
 		mark_unknown_size(dst, size);
@@ -273,8 +347,8 @@ static int stack_read(struct venv *env, u32 regno, s32 insn_off, u32 size,
 
 /* ---- regions with bounds: map values, records, packets ---- */
 
-static int region_msg(struct venv *env, u32 regno, const struct vreg *reg,
-		      s64 off, s32 size, u32 mem)
+static void region_msg(struct venv *env, u32 regno, const struct vreg *reg,
+		       s64 off, s32 size, u32 mem)
 {
 	switch (reg->type) {
 	case PTR_TO_MAP_VALUE:
@@ -290,7 +364,6 @@ static int region_msg(struct venv *env, u32 regno, const struct vreg *reg,
 		vlog(env, "invalid access to memory, mem_size=%u off=%lld size=%d\n",
 		     mem, (long long)off, size);
 	}
-	return -EACCES;
 }
 
 /* [off + var, off + var + size) inside [0, mem) for every var. */
@@ -307,15 +380,23 @@ static int region_access(struct venv *env, u32 regno, const struct vreg *reg,
 		return -EACCES;
 	}
 	if (!size_ok || off + v->smin < 0 ||
-	    off + v->smin + size > (s64)mem)
-		return region_msg(env, regno, reg, off + v->smin, size, mem);
+	    off + v->smin + size > (s64)mem) {
+		region_msg(env, regno, reg, off + v->smin, size, mem);
+		vlog(env, "R%u min value is outside of the allowed memory range\n",
+		     regno);
+		return -EACCES;
+	}
 	if (v->umax >= MAX_VAR_OFF) {
 		vlog(env, "R%u unbounded memory access, make sure to bounds check any such access\n",
 		     regno);
 		return -EACCES;
 	}
-	if (off + (s64)v->umax + size > (s64)mem)
-		return region_msg(env, regno, reg, off + v->umax, size, mem);
+	if (off + (s64)v->umax + size > (s64)mem) {
+		region_msg(env, regno, reg, off + v->umax, size, mem);
+		vlog(env, "R%u max value is outside of the allowed memory range\n",
+		     regno);
+		return -EACCES;
+	}
 	return 0;
 }
 
@@ -371,8 +452,7 @@ static int ctx_access(struct venv *env, u32 regno, const struct vreg *reg,
 		char tn[48];
 
 		tnum_strn(tn, sizeof(tn), reg->var.var_off);
-		vlog(env, "variable ctx access var_off=%s off=%d size=%u\n",
-		     tn, off, size);
+		vlog(env, "variable ctx access var_off=%s disallowed\n", tn);
 		return -EACCES;
 	}
 	if (!ops->is_valid_access ||
@@ -400,6 +480,64 @@ static int ctx_access(struct venv *env, u32 regno, const struct vreg *reg,
 	default:
 		mark_unknown_size(dst, size);
 	}
+	return 0;
+}
+
+/*
+ * Root may read the map object (Linux: its struct, bpf_array, bpf_htab...,
+ * through BTF, which the messages name).  Here it is struct bpf64_map, and
+ * every field reads as a number: Linux's pointer fields (ops,
+ * inner_map_meta) give typed BTF pointers that bpf64 has no types for.
+ */
+static const char *map_struct_name(u32 map_type)
+{
+	switch (map_type) {
+	case BPF_MAP_TYPE_ARRAY:
+	case BPF_MAP_TYPE_PERCPU_ARRAY:
+	case BPF_MAP_TYPE_PROG_ARRAY:
+	case BPF_MAP_TYPE_ARRAY_OF_MAPS:
+		return "bpf_array";
+	case BPF_MAP_TYPE_HASH:
+	case BPF_MAP_TYPE_PERCPU_HASH:
+	case BPF_MAP_TYPE_LRU_HASH:
+	case BPF_MAP_TYPE_LRU_PERCPU_HASH:
+	case BPF_MAP_TYPE_HASH_OF_MAPS:
+		return "bpf_htab";
+	case BPF_MAP_TYPE_LPM_TRIE:
+		return "lpm_trie";
+	case BPF_MAP_TYPE_RINGBUF:
+		return "bpf_ringbuf_map";
+	}
+	return "bpf_map";
+}
+
+static int map_ptr_access(struct venv *env, u32 regno, s32 off, u32 size,
+			  bool write, struct vreg *dst)
+{
+	const char *name =
+		map_struct_name(cur_regs(env)[regno].map->map_type);
+
+	if (!env->allow_ptr_leaks) {
+		vlog(env, "'struct %s' access is allowed only to CAP_PERFMON and CAP_SYS_ADMIN\n",
+		     name);
+		return -EACCES;
+	}
+	if (off < 0) {
+		vlog(env, "R%u is %s invalid negative access: off=%d\n", regno,
+		     name, off);
+		return -EACCES;
+	}
+	if (write) {
+		vlog(env, "only read from %s is supported\n", name);
+		return -EACCES;
+	}
+	if ((u32)off + size > sizeof(struct bpf64_map)) {
+		vlog(env, "access beyond struct %s at off %u size %u\n", name,
+		     off, size);
+		return -EACCES;
+	}
+	if (dst)
+		mark_unknown_size(dst, size);
 	return 0;
 }
 
@@ -433,7 +571,12 @@ static int check_alignment(struct venv *env, const struct vreg *reg,
 	t = tnum_add(reg->var.var_off, tnum_const((s64)reg->off + insn_off));
 	if (tnum_is_aligned(t, size))
 		return 0;
-	tnum_strn(tn, sizeof(tn), reg->var.var_off);
+	/* Linux 6.18 prints a constant variable part as its number */
+	if (tnum_is_const(reg->var.var_off))
+		snprintf(tn, sizeof(tn), "%lld",
+			 (long long)reg->var.var_off.value);
+	else
+		tnum_strn(tn, sizeof(tn), reg->var.var_off);
 	vlog(env, "misaligned %saccess off %s+%d+%d size %u\n",
 	     reg->type == PTR_TO_STACK ? "stack " :
 	     reg->type == PTR_TO_CTX ? "context " :
@@ -462,7 +605,7 @@ static int note_kind(struct venv *env, u32 idx, u8 type)
  * goes (NULL: none).
  */
 static int mem_access(struct venv *env, u32 idx, u32 regno, s32 insn_off,
-		      u32 size, bool write, const struct vreg *val,
+		      u32 size, bool write, struct vreg *val,
 		      struct vreg *dst)
 {
 	struct vreg *reg = &cur_regs(env)[regno];
@@ -508,6 +651,8 @@ static int mem_access(struct venv *env, u32 idx, u32 regno, s32 insn_off,
 	case PTR_TO_MEM:
 		mem = reg->range;
 		break;
+	case CONST_PTR_TO_MAP:
+		return map_ptr_access(env, regno, insn_off, size, write, dst);
 	default:
 		vlog(env, "R%u invalid mem access '%s'\n", regno,
 		     vreg_type_str(reg->type));
@@ -588,9 +733,9 @@ int check_mem_insn(struct venv *env, const struct bpf_insn *insn, u32 idx)
 			err = check_reg_read(env, insn->dst_reg);
 		if (err)
 			return err;
-		val = regs[insn->src_reg];
+		/* the register itself: a spill may link it to the slot */
 		return mem_access(env, idx, insn->dst_reg, insn->off, size,
-				  true, &val, NULL);
+				  true, &regs[insn->src_reg], NULL);
 	default:	/* BPF_ST */
 		err = check_reg_read(env, insn->dst_reg);
 		if (err)
@@ -610,6 +755,10 @@ static int stack_helper(struct venv *env, u32 regno, const struct vreg *reg,
 	s64 off, max;
 	int err;
 
+	if (!size) {
+		vlog(env, "invalid zero-sized read\n");
+		return -EACCES;
+	}
 	err = stack_range(env, regno, reg, 0, size,
 			  ACC_HELPER | (write ? ACC_WRITE : ACC_READ), &off,
 			  &max);
@@ -655,11 +804,43 @@ int check_helper_mem(struct venv *env, u32 regno, s64 size, bool write,
 		mem = reg->range;
 		break;
 	default:
-		vlog(env, "R%u type=%s expected=fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_\n",
-		     regno, vreg_type_str(reg->type));
+		/* (a NULL some helpers allow, with a size: as Linux says) */
+		vlog(env, "R%u type=%s expected=fp\n", regno,
+		     vreg_type_str(reg->type));
 		return -EACCES;
 	}
 	return region_access(env, regno, reg, 0, size, mem, zero_ok);
+}
+
+/*
+ * Linux's get_constant_map_key: the value of a @size-byte map key at
+ * @key, if the stack holds a known number there: bytes all known zero, or
+ * a number stored at the slot's start in exactly @size bytes.  -1: not
+ * known.
+ */
+s64 stack_const_key(struct venv *env, const struct vreg *key, u32 size)
+{
+	struct vframe *f = stack_frame(env, key);
+	const struct vslot *s;
+	s64 off;
+	u32 i;
+
+	if (key->type != PTR_TO_STACK || !bpf64_scalar_is_const(&key->var))
+		return -1;
+	off = key->off + (s64)key->var.var_off.value;
+	s = slot_at(f, off);
+	/* bytes known zero from the key on, within its slot */
+	for (i = 0; i < size; i++)
+		if ((i && !((off + i) % 8)) ||
+		    *byte_kind(f, off + i) != SLOT_ZERO)
+			break;
+	if (i == size)
+		return 0;
+	if (off % 8 || spill_size(s) != size ||
+	    s->spilled.type != SCALAR_VALUE ||
+	    !bpf64_scalar_is_const(&s->spilled.var))
+		return -1;
+	return s->spilled.var.var_off.value;
 }
 
 /* ---- LD_ABS / LD_IND ---- */
@@ -674,11 +855,9 @@ int check_ld_abs(struct venv *env, const struct bpf_insn *insn)
 		vlog(env, "BPF_LD_[ABS|IND] instructions not allowed for this program type\n");
 		return -EINVAL;
 	}
-	if (env->cur->nr_refs) {
-		vlog(env, "BPF_LD_[ABS|IND] cannot be mixed with socket references\n");
-		return -EINVAL;
-	}
-	err = check_reg_read(env, BPF_REG_6);
+	err = check_reference_leak(env, "BPF_LD_[ABS|IND]");
+	if (!err)
+		err = check_reg_read(env, BPF_REG_6);
 	if (!err && BPF_MODE(insn->code) == BPF_IND)
 		err = check_reg_read(env, insn->src_reg);
 	if (err)

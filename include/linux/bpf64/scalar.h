@@ -41,11 +41,11 @@ void bpf64_scalar_zext32(struct bpf64_scalar *s);
 /*
  * dst = dst OP src for the ALU or ALU64 instruction @insn (its code and off;
  * for BPF_K forms the caller passes imm as a constant @src, sign-extended as
- * the instruction does).  Division by zero gives 0 and modulo by zero leaves
- * dst, as the interpreter does.  Covers ADD SUB MUL DIV MOD (off 1: signed)
- * OR AND XOR LSH RSH ARSH NEG MOV (off 8/16/32: MOVSX) and END (both byte
- * orders, and ALU64 BSWAP).  Shifts use the amount masked to the width, as
- * the interpreter executes them.  @dst == @src means the same register
+ * the instruction does).  Covers ADD SUB MUL OR AND XOR LSH RSH ARSH NEG
+ * MOV (off 8/16/32: MOVSX) and END (both byte orders, and ALU64 BSWAP).
+ * As in Linux 6.18, DIV and MOD (signed or not) and shifts by anything but
+ * a known amount below the width give a value unknown in all 64 bits,
+ * for 32-bit instructions too.  @dst == @src means the same register
  * (r1 -= r1 gives 0).
  */
 void bpf64_scalar_alu(struct bpf64_scalar *dst, const struct bpf64_scalar *src,

@@ -3,9 +3,9 @@
  * bpf64 run OBJ / bpf64 verify OBJ: ELF objects with their maps.
  *
  *   bpf64 run OBJ [--section NAME] [--data FILE] [--ctx FILE] [--repeat N]
- *                 [--dump-maps] [--linux] [-j|--json]
+ *                 [--dump-maps] [--linux] [--unpriv] [-j|--json]
  *                 [--jit | --no-jit] [--blind] [--jited]
- *   bpf64 verify OBJ [--section NAME] [--linux] [-j|--json]
+ *   bpf64 verify OBJ [--section NAME] [--linux] [--unpriv] [-j|--json]
  *                    [--jit | --no-jit] [--blind] [--jited]
  *
  * The object is loaded through a backend: bpf64's own bpf() (the default)
@@ -19,10 +19,13 @@
  * the tool says why on stderr; --jit makes that an error.  --jited prints
  * the program's native code, from bpf64's JIT or (--linux) Linux's.
  */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <linux/bpf64/helpers.h>
 #include <linux/bpf64/jit.h>
@@ -44,6 +47,7 @@ struct obj_args {
 	unsigned int repeat;
 	bool dump_maps;
 	bool json;
+	bool unpriv;
 	const struct bpf64_backend *be;
 	struct jit_opts jit;
 };
@@ -60,6 +64,7 @@ static int obj_usage(FILE *f, bool run)
 			"  --repeat N      run N times; the duration is the mean\n"
 			"  --dump-maps     print every map's contents after the run\n"
 			"  --linux         load into the running kernel instead of bpf64\n"
+			"  --unpriv        load as a user without capabilities would\n"
 			"  -j, --json      one JSON object on stdout\n"
 			JIT_OPTS_HELP
 			"  (with --linux only --jited: Linux's own JIT code)\n");
@@ -69,6 +74,10 @@ static int obj_usage(FILE *f, bool run)
 			"  load OBJ's maps and programs without running them, print the log\n"
 			"  --section NAME  report this section's program\n"
 			"  --linux         load into the running kernel instead of bpf64\n"
+			"  --unpriv        load as a user without capabilities would: the\n"
+			"                  unprivileged verifier (with --linux, as root, the\n"
+			"                  tool drops to uid 65534; Linux then refuses all\n"
+			"                  unless kernel.unprivileged_bpf_disabled is 0)\n"
 			"  -j, --json      one JSON object on stdout\n"
 			JIT_OPTS_HELP
 			"  (with --linux only --jited: Linux's own JIT code)\n");
@@ -92,6 +101,8 @@ static int parse_obj_args(int argc, char **argv, struct obj_args *a, bool run)
 			a->json = true;
 		else if (!strcmp(opt, "--linux"))
 			a->be = &bpf64_backend_linux;
+		else if (!strcmp(opt, "--unpriv"))
+			a->unpriv = true;
 		else if (run && !strcmp(opt, "--dump-maps"))
 			a->dump_maps = true;
 		else if (has_val && !strcmp(opt, "--section"))
@@ -448,6 +459,25 @@ static struct bpf64_program *pick_program(struct bpf64_object *obj,
 					       NULL;
 }
 
+/*
+ * --unpriv: bpf64 verifies as for a caller without capabilities; for
+ * Linux, root becomes uid and gid 65534 for good (a user without
+ * capabilities already is one).
+ */
+static int drop_privileges(const struct bpf64_backend *be)
+{
+	if (be == &bpf64_backend_hosted) {
+		bpf64_set_privileged(false);
+		return 0;
+	}
+	if (geteuid())
+		return 0;
+	if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+	    setresuid(65534, 65534, 65534))
+		return -errno;
+	return 0;
+}
+
 static struct bpf64_object *open_and_load(const struct obj_args *a,
 					  char *log, int *err)
 {
@@ -458,7 +488,12 @@ static struct bpf64_object *open_and_load(const struct obj_args *a,
 		*err = -EINVAL;
 		return NULL;
 	}
-	*err = bpf64_object_load(obj, a->be, log, LOG_SIZE);
+	*err = a->unpriv ? drop_privileges(a->be) : 0;
+	if (*err)
+		snprintf(log, LOG_SIZE, "dropping privileges: %s\n",
+			 strerror(-*err));
+	else
+		*err = bpf64_object_load(obj, a->be, log, LOG_SIZE);
 	return obj;
 }
 

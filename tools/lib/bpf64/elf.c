@@ -2246,7 +2246,7 @@ static char *annotate_log(const struct bpf64_program *p, const char *vlog)
 {
 	const struct bpf64_btf_ext_line *last = NULL, *l;
 	size_t size = 2 * strlen(vlog) + 4096;
-	struct bpf64_log out = { .buf = malloc(size), .size = size };
+	struct bpf64_log out = { .buf = calloc(1, size), .size = size };
 	const char *line = vlog, *nl, *file, *text;
 	unsigned long insn;
 	char *end;

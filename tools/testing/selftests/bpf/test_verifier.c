@@ -4,12 +4,13 @@
  * errno and log words that Linux gives.  Every case is loaded into a
  * backend with log_level 1; accepted cases with an expected retval are
  * also run with BPF_PROG_TEST_RUN.  The running kernel is the oracle, so
- * its results define the table; bpf64 runs the same table once its
- * verifier exists.
+ * its results define the table; bpf64 must give the same, refusing at
+ * the same instruction, except where a case records why it differs.
+ * Then seeded random programs (verifier/random.h) go through both.
  *
- *	test_verifier [-v] [-b linux|bpf64] [name-substring]
+ *	test_verifier [-v|-l] [-b linux|bpf64] [name-substring|random]
  *
- * -v prints the end of the log of each failing case.
+ * -v prints the end of the log of each failing case, -l of every case.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -22,6 +23,7 @@
 #include "verifier/macros.h"
 #include "verifier/fill.h"
 #include "verifier/unpriv_run.h"
+#include "verifier/random.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define LOG_SIZE	(16u << 20)
@@ -46,7 +48,9 @@ static const struct vcase cases[] = {
 
 static char *log_buf;
 static struct bpf_insn *fill_buf;
-static bool verbose;
+static bool verbose, log_all;
+/* per case: the instruction Linux refused it at (-2: not run) */
+static int linux_where[ARRAY_SIZE(cases)];
 
 /*
  * A case's length: the explicit one, or up to its last non-zero slot
@@ -167,6 +171,69 @@ static bool check_load(const struct vcase *c, int fd, char *why,
 	return true;
 }
 
+/*
+ * The verdict to expect from @be: the case's, or where bpf64 deliberately
+ * differs, bpf64's refusal (filled into @differs).
+ */
+static const struct vcase *expected(const struct bpf64_backend *be,
+				    const struct vcase *c,
+				    struct vcase *differs)
+{
+	if (be != &bpf64_backend_hosted || !c->bpf64_differs)
+		return c;
+	differs->bpf64_differs = c->bpf64_differs;
+	differs->result = REJECT;
+	differs->err = c->bpf64_err;
+	differs->msg = c->bpf64_msg;
+	return differs;
+}
+
+/*
+ * The instruction a refusal is about: the last "N: (code) ..." line of the
+ * level-1 log, which prints the path up to the error, or bpf64's "insn N:"
+ * of a refusal before the walk.  -1: none.
+ */
+static int failing_insn(void)
+{
+	int last = -1, n, len;
+	char code;
+
+	for (const char *l = log_buf; *l; ) {
+		if ((sscanf(l, "%d: (%c%n", &n, &code, &len) == 2 && len > 3) ||
+		    sscanf(l, "insn %d:", &n) == 1)
+			last = n;
+		l = strchr(l, '\n');
+		if (!l)
+			break;
+		l++;
+	}
+	return last;
+}
+
+/*
+ * Linux's refusals name an instruction (its path ends there) and their
+ * message names the register, what was expected and what was found: the
+ * message fragments check the latter, this the former.  @where is the
+ * instruction Linux refused at (-2: not known).
+ */
+static bool check_where(const struct vcase *c, int *where, bool is_linux,
+			char *why, size_t why_size)
+{
+	int at = failing_insn();
+
+	if (c->result != REJECT || c->bpf64_differs)
+		return true;
+	if (is_linux) {
+		*where = at;
+		return true;
+	}
+	/* (after the walk, Linux's log names none: the stack depth) */
+	if (*where < 0 || *where == at)
+		return true;
+	snprintf(why, why_size, "refused at insn %d, Linux at %d", at, *where);
+	return false;
+}
+
 static void print_log_tail(void)
 {
 	size_t n = strlen(log_buf);
@@ -194,6 +261,7 @@ static void run_case(const struct bpf64_backend *be, const struct vcase *c)
 		.log_level = 1,
 	};
 	struct bpf_insn *insns = fill_buf;
+	struct vcase differs = { };
 	int fds[VMAX_MAPS], fd;
 	char why[160] = "";
 	bool ok;
@@ -217,16 +285,22 @@ static void run_case(const struct bpf64_backend *be, const struct vcase *c)
 	}
 	patch_maps(insns, len, fds);
 	fd = bpf64_prog_load(be, insns, len, &opts);
-	ok = check_load(c, fd, why, sizeof(why));
+	ok = check_load(expected(be, c, &differs), fd, why, sizeof(why)) &&
+	     check_where(c, &linux_where[c - cases],
+			 be == &bpf64_backend_linux, why, sizeof(why));
 	if (ok && fd >= 0 && c->run)
 		ok = check_retval(be, c, fd, why, sizeof(why));
 	tu_result(ok, "%s: %s (%s)", be->name, c->name,
 		  verdict_name(c->result));
+	if (differs.bpf64_differs)
+		tu_diag("bpf64 differs: %s", differs.bpf64_differs);
 	if (!ok) {
 		tu_diag("%s", why);
 		if (verbose)
 			print_log_tail();
 	}
+	if (log_all)
+		print_log_tail();
 	if (fd >= 0)
 		be->close(fd);
 	close_maps(be, fds);
@@ -255,11 +329,15 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-v"))
 			verbose = true;
+		else if (!strcmp(argv[i], "-l"))
+			log_all = true;
 		else if (!strcmp(argv[i], "-b") && i + 1 < argc)
 			only = argv[++i];
 		else
 			filter = argv[i];
 	}
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+		linux_where[i] = -2;
 	log_buf = malloc(LOG_SIZE);
 	fill_buf = calloc(FILL_MAX, sizeof(*fill_buf));
 	if (!log_buf || !fill_buf)
@@ -272,6 +350,8 @@ int main(int argc, char **argv)
 	}
 	if (!only || !strcmp(only, "bpf64"))
 		run_backend(&bpf64_backend_hosted, filter);
+	if (!only && (!filter || strstr("random", filter)))
+		test_random(4000, bpf64_linux_available(why, sizeof(why)));
 	tu_diag("%zu cases", ARRAY_SIZE(cases));
 	free(fill_buf);
 	free(log_buf);

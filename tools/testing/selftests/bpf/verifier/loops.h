@@ -227,6 +227,8 @@
 		VRET(0),
 	},
 	.result = REJECT, .err = EINVAL, .msg = "missing btf func_info",
+	.bpf64_differs = "bpf64 loads no BTF: no callbacks, no bpf_loop",
+	.bpf64_err = EINVAL, .bpf64_msg = "unsupported ld_imm64 source 4",
 },
 {
 	.name = "loops: bpf_loop with a scalar as callback",
@@ -239,4 +241,6 @@
 		BPF64_EXIT_INSN(),
 	},
 	.result = REJECT, .err = EACCES, .msg = "R2 type=scalar expected=func",
+	.bpf64_differs = "bpf64 has no bpf_loop helper",
+	.bpf64_err = EINVAL, .bpf64_msg = "cannot use helper bpf_loop#181",
 },

@@ -60,6 +60,14 @@ struct vcase {
 	bool run;			/* ACCEPT: test-run it ... */
 	__u32 retval;			/* ... and expect this r0 */
 	bool unpriv;			/* loaded as uid 65534, no capabilities */
+	/*
+	 * Where bpf64 deliberately differs (Documentation/bpf/verifier.rst
+	 * lists each case): why, and bpf64's errno and log words.  bpf64
+	 * refuses these; Linux's verdict above is still checked on Linux.
+	 */
+	const char *bpf64_differs;
+	int bpf64_err;
+	const char *bpf64_msg;
 };
 
 /* Map declarations. */

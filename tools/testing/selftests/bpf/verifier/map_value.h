@@ -198,6 +198,26 @@ VMAPRO("hash value read past its 8 bytes", VMAP_HASH8, REJECT, EACCES,
 	.result = REJECT, .err = EACCES, .msg = "write into map forbidden",
 },
 {
+	.name = "map value: a map pointer written",
+	.insns = {
+		VMAP_LD(R1, 0),
+		BPF64_ST_MEM(BPF_DW, R1, 0, 0),
+		VRET(0),
+	},
+	.maps = { VMAP_ARRAY(16, 1) },
+	.result = REJECT, .err = EACCES, .msg = "only read from",
+},
+{
+	.name = "map value: a map pointer read below it",
+	.insns = {
+		VMAP_LD(R1, 0),
+		BPF64_LDX_MEM(BPF_DW, R0, R1, -8),
+		BPF64_EXIT_INSN(),
+	},
+	.maps = { VMAP_ARRAY(16, 1) },
+	.result = REJECT, .err = EACCES, .msg = "invalid negative access: off=-8",
+},
+{
 	.name = "map value: a map pointer read at 0",
 	.insns = {
 		VMAP_LD(R1, 0),
@@ -252,3 +272,54 @@ VMAPRO("hash value read past its 8 bytes", VMAP_HASH8, REJECT, EACCES,
 	.maps = { VMAP_ARRAY(16, 1) },
 	.result = ACCEPT, .run = true, .retval = 0,
 },
+/*
+ * Linux 6.13 on: an array lookup with a key known at load, below
+ * max_entries, cannot fail: no null check needed.
+ */
+#define VKNOWNKEY(NAME, MAP, RESULT, MSG, ...)				\
+	{ .name = "map value: " NAME,					\
+	  .insns = { __VA_ARGS__,					\
+		     VMAP_LD(R1, 0),					\
+		     BPF64_CALL_HELPER(BPF_FUNC_map_lookup_elem),	\
+		     BPF64_LDX_MEM(BPF_W, R0, R0, 0),			\
+		     BPF64_EXIT_INSN() },				\
+	  .maps = { MAP },						\
+	  .result = RESULT, .err = RESULT == ACCEPT ? 0 : EACCES,	\
+	  .msg = MSG, .run = RESULT == ACCEPT }
+#define VKEY_AT(OFF)							\
+	BPF64_MOV64_REG(R2, R10),					\
+	BPF64_ALU64_IMM(BPF_ADD, R2, OFF)
+#define VNULL_READ	"invalid mem access 'map_value_or_null'"
+#define VMAP_PCPU_ARRAY(VSIZE, N)					\
+	{ BPF_MAP_TYPE_PERCPU_ARRAY, 4, VSIZE, N, 0 }
+
+VKNOWNKEY("u32 key 0 stored at a slot's start", VMAP_ARRAY(16, 2),
+	ACCEPT, NULL,
+	BPF64_ST_MEM(BPF_W, R10, -8, 0), VKEY_AT(-8)),
+VKNOWNKEY("u32 key 1 of 2 stored from a register", VMAP_ARRAY(16, 2),
+	ACCEPT, NULL,
+	BPF64_MOV64_IMM(R3, 1),
+	BPF64_STX_MEM(BPF_W, R10, R3, -8), VKEY_AT(-8)),
+VKNOWNKEY("u32 key 0 at fp-4 (zero bytes)", VMAP_ARRAY(16, 2),
+	ACCEPT, NULL,
+	BPF64_ST_MEM(BPF_W, R10, -4, 0), VKEY_AT(-4)),
+VKNOWNKEY("per-CPU array, key 0", VMAP_PCPU_ARRAY(16, 2),
+	ACCEPT, NULL,
+	BPF64_ST_MEM(BPF_W, R10, -8, 0), VKEY_AT(-8)),
+VKNOWNKEY("key 2 of 2 may fail", VMAP_ARRAY(16, 2),
+	REJECT, VNULL_READ,
+	BPF64_ST_MEM(BPF_W, R10, -8, 2), VKEY_AT(-8)),
+VKNOWNKEY("u64 store of the key is not its size", VMAP_ARRAY(16, 2),
+	REJECT, VNULL_READ,
+	BPF64_ST_MEM(BPF_DW, R10, -8, 0), VKEY_AT(-8)),
+VKNOWNKEY("u32 key 1 at fp-4 is bytes", VMAP_ARRAY(16, 2),
+	REJECT, VNULL_READ,
+	BPF64_ST_MEM(BPF_W, R10, -4, 1), VKEY_AT(-4)),
+VKNOWNKEY("hash lookups may fail", VMAP_HASH(4, 16),
+	REJECT, VNULL_READ,
+	BPF64_ST_MEM(BPF_W, R10, -8, 0), VKEY_AT(-8)),
+VKNOWNKEY("unknown key", VMAP_ARRAY(16, 2),
+	REJECT, VNULL_READ,
+	BPF64_CALL_HELPER(BPF_FUNC_get_prandom_u32),
+	BPF64_ALU64_IMM(BPF_AND, R0, 1),
+	BPF64_STX_MEM(BPF_W, R10, R0, -8), VKEY_AT(-8)),

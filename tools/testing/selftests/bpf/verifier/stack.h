@@ -123,6 +123,27 @@ VSTACK_READ("ctx spilled as u32", REJECT, EACCES,
 	BPF64_ST_MEM(BPF_W, R10, -4, 0),
 	BPF64_LDX_MEM(BPF_DW, R1, R10, -8),
 	BPF64_LDX_MEM(BPF_W, R0, R1, 0)),
+VSTACK_READ("ctx spilled, upper half filled", REJECT, EACCES,
+	"invalid size of register fill",
+	BPF64_STX_MEM(BPF_DW, R10, R1, -8),
+	BPF64_LDX_MEM(BPF_W, R0, R10, -4)),
+/* the low half of a spilled number is that number, bounds and all */
+{
+	.name = "stack: bounded number spilled, low half filled as an index",
+	.insns = {
+		VLOOKUP_OR_RET(0, 0),
+		BPF64_MOV64_REG(R6, R0),
+		BPF64_CALL_HELPER(BPF_FUNC_get_prandom_u32),
+		BPF64_ALU64_IMM(BPF_AND, R0, 15),
+		BPF64_STX_MEM(BPF_DW, R10, R0, -16),
+		BPF64_LDX_MEM(BPF_W, R1, R10, -16),
+		BPF64_ALU64_REG(BPF_ADD, R6, R1),
+		BPF64_LDX_MEM(BPF_B, R0, R6, 0),
+		VRET(0),
+	},
+	.maps = { VMAP_ARRAY(16, 1) },
+	.result = ACCEPT, .run = true, .retval = 0,
+},
 VSTACK_READ("misaligned spill of ctx", REJECT, EACCES,
 	"misaligned stack access off",
 	BPF64_STX_MEM(BPF_DW, R10, R1, -12),
@@ -216,3 +237,54 @@ VSTACK_READ("ldx sign-extending u8", ACCEPT, 0, NULL,
 	BPF64_ST_MEM(BPF_B, R10, -1, 0x80),
 	BPF64_LDX_MEMSX(BPF_B, R0, R10, -1),
 	BPF64_ALU64_IMM(BPF_RSH, R0, 60)),
+
+/*
+ * Numbers stored at the start of a slot keep their state in any size:
+ * loads of at most that size get them back (clang's 32-bit spills).
+ */
+#define VSPILL(NAME, RESULT, ERR, MSG, ...)				\
+	{ .name = "stack: " NAME,					\
+	  .insns = { VLOOKUP_OR_RET(0, 0), BPF64_MOV64_REG(R6, R0),	\
+		     __VA_ARGS__, BPF64_ALU64_REG(BPF_ADD, R6, R1),	\
+		     BPF64_LDX_MEM(BPF_DW, R0, R6, 0), VRET(0) },	\
+	  .maps = { VMAP_ARRAY(16, 1) },				\
+	  .result = RESULT, .err = ERR, .msg = MSG,			\
+	  .run = RESULT == ACCEPT }
+#define VSPILL_RAND8							\
+	BPF64_CALL_HELPER(BPF_FUNC_get_prandom_u32),			\
+	BPF64_ALU64_IMM(BPF_AND, R0, 8)
+
+VSPILL("bounded number stored as u32, loaded as u32", ACCEPT, 0, NULL,
+	VSPILL_RAND8,
+	BPF64_STX_MEM(BPF_W, R10, R0, -16),
+	BPF64_LDX_MEM(BPF_W, R1, R10, -16)),
+VSPILL("bounded number stored as u16, loaded as u8", ACCEPT, 0, NULL,
+	VSPILL_RAND8,
+	BPF64_STX_MEM(BPF_H, R10, R0, -16),
+	BPF64_LDX_MEM(BPF_B, R1, R10, -16)),
+VSPILL("bounded number stored as u32, loaded as u64", REJECT, EINVAL,
+	"unbounded min value",
+	VSPILL_RAND8,
+	BPF64_STX_MEM(BPF_W, R10, R0, -16),
+	BPF64_LDX_MEM(BPF_DW, R1, R10, -16)),
+VSPILL("bounded number stored as u32 at fp-12 is bytes", REJECT, EACCES,
+	"R6 unbounded memory access",
+	VSPILL_RAND8,
+	BPF64_STX_MEM(BPF_W, R10, R0, -12),
+	BPF64_LDX_MEM(BPF_W, R1, R10, -12)),
+VSPILL("u32 store of 8 loads as 8", ACCEPT, 0, NULL,
+	BPF64_ST_MEM(BPF_W, R10, -16, 8),
+	BPF64_LDX_MEM(BPF_W, R1, R10, -16)),
+VSPILL("u32 store of 12 loads as 12", REJECT, EACCES,
+	"invalid access to map value, value_size=16 off=12 size=8",
+	BPF64_ST_MEM(BPF_W, R10, -16, 12),
+	BPF64_LDX_MEM(BPF_W, R1, R10, -16)),
+VSPILL("a stored zero read in the middle is zero", ACCEPT, 0, NULL,
+	BPF64_ST_MEM(BPF_DW, R10, -16, 0),
+	BPF64_LDX_MEM(BPF_B, R1, R10, -13)),
+VSPILL("a u32 overwrite ends an 8-byte spill", REJECT, EINVAL,
+	"unbounded min value",
+	VSPILL_RAND8,
+	BPF64_STX_MEM(BPF_DW, R10, R0, -16),
+	BPF64_ST_MEM(BPF_W, R10, -12, 0),
+	BPF64_LDX_MEM(BPF_DW, R1, R10, -16)),

@@ -66,6 +66,34 @@
 	},
 	.result = REJECT, .err = EACCES, .msg = "R0 !read_ok",
 },
+/* r0 is read where it is used: a void callee is fine */
+{
+	.name = "subprog: void callee, the caller sets r0",
+	.insns = {
+		BPF64_CALL_REL(2),
+		BPF64_MOV64_IMM(R0, 3),
+		BPF64_EXIT_INSN(),
+		BPF64_MOV64_IMM(R1, 0),
+		BPF64_EXIT_INSN(),
+	},
+	.result = ACCEPT, .run = true, .retval = 3,
+},
+{
+	.name = "subprog: a leak is found before a missing r0",
+	.insns = {
+		BPF64_LD_MAP_FD(R1, 0),
+		BPF64_MOV64_IMM(R2, 8),
+		BPF64_MOV64_IMM(R3, 0),
+		BPF64_CALL_HELPER(BPF_FUNC_ringbuf_reserve),
+		BPF64_MOV64_REG(R6, R0),
+		BPF64_CALL_REL(1),	/* leaves r0 unset */
+		BPF64_EXIT_INSN(),
+		BPF64_MOV64_IMM(R1, 0),
+		BPF64_EXIT_INSN(),
+	},
+	.maps = { VMAP_RINGBUF },
+	.result = REJECT, .err = EINVAL, .msg = "Unreleased reference",
+},
 {
 	.name = "subprog: r6-r9 kept across the call",
 	.insns = {
