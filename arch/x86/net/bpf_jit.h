@@ -36,8 +36,9 @@ enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI,
 /* Bytes one instruction (with its function's prologue) emits at most. */
 #define JIT_MAX_INSN_BYTES	256
 /*
- * Every image starts with the stub that C calls (bpf_jit_image.c), then
- * the main function; a tail call enters the main function directly.
+ * An image that needs the run starts with the stub that C calls
+ * (bpf_jit_image.c), then the main function; a tail call enters the main
+ * function directly.
  */
 #define JIT_STUB_LEN	13
 

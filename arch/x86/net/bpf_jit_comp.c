@@ -7,9 +7,10 @@
  * blinding register AX onto r10; r9-r11 of x86 are scratch (shifts by a
  * register, divisions, fetching atomics, packet loads) and r12 holds the
  * run.  Every function of the program (the main one and each target of a
- * local call) gets its own prologue: push rbp, a 512-byte frame below it
- * (zeroed when the verifier let the program read stack it never wrote),
- * then only the callee-saved registers that function names.
+ * local call) gets its own prologue: push rbp, a frame below it of the
+ * verifier's stack depth (512 bytes for unverified programs; zeroed when
+ * the verifier let the program read stack it never wrote), then only the
+ * callee-saved registers that function names.
  */
 #include "bpf_jit.h"
 

@@ -4,20 +4,21 @@
  *
  * Layout in one emission: every instruction is emitted once into a
  * buffer, jumps between instructions and local calls in their long form
- * (rel32), each recorded.  Relaxation then works on the jump list alone:
- * all jumps start short; a pass computes where each would land with the
- * bytes the short ones save and makes long every short one whose
- * displacement does not fit in 8 bits, until a pass changes nothing
- * (lengthening only moves code apart, so this ends, and the last pass
- * checked every short jump against the final layout).  The code is then
- * copied once into the image with each jump in its final form; code
- * between jumps moves as a block, so the position-independent short jumps
- * inside one instruction's code stay right.
+ * (rel32), each recorded, and so are loop heads.  Relaxation then works
+ * on that list alone: all jumps start short; a pass lays the list out
+ * (the bytes short jumps save, the padding that aligns loop heads and
+ * keeps jumps within 32-byte blocks) and makes long every short one whose
+ * displacement does not fit in 8 bits, until a pass changes nothing.  The
+ * code is then copied once into the image with the padding and each jump
+ * in its final form; code between items moves as a block, so the
+ * position-independent short jumps inside one instruction's code stay
+ * right.
  *
- * An image starts with a stub, the C function
- * u64 fn(r1, r2, r3, r4, r5, struct jit_run *): it keeps the run in r12
- * for the whole run and calls the main function, which tail calls enter
- * directly.
+ * An image is the C function u64 fn(r1, r2, r3, r4, r5, struct jit_run *).
+ * Where tail calls or packet loads need the run, it starts with a stub
+ * that keeps the run in r12 for the whole run and calls the main
+ * function, which tail calls enter directly; otherwise it is the main
+ * function.  Images start page-aligned.
  */
 #include <linux/bpf64/map.h>
 #include "bpf_jit.h"

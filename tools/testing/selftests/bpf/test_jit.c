@@ -6,7 +6,12 @@
  *  - register corner cases of atomics, shifts, divisions, helper calls;
  *  - LD_ABS / LD_IND against the interpreter, and in socket filters JITed,
  *    interpreted and on Linux through the backends;
- *  - zeroed frames (prog->zero_stack), directly and after a tail call;
+ *  - zeroed frames (prog->zero_stack), whole and as deep as the verifier's
+ *    depth, directly and after a tail call;
+ *  - placement, decoded by objdump: loop heads 32-byte aligned, no jump
+ *    with its fused compare across or at a 32-byte boundary;
+ *  - frames of the verifier's depth, the entry without the stub, BMI2
+ *    shifts and their fallback;
  *  - tail calls through the backends: bpf64 JITed, interpreted, blinded,
  *    and Linux, which must all give the same counts and results;
  *  - constant blinding: immediates scanned for in the images;
