@@ -17,6 +17,13 @@
 #include "verifier.h"
 
 #define PROCESSED_LIMIT		1000000
+#define UNLISTED_EVERY		256	/* insns, see add_unlisted() */
+
+/*
+ * Tests only: prune nothing (loops are still detected), so that a test
+ * can check that pruning never changes a verdict.
+ */
+bool bpf64_verifier_exhaustive;
 
 void vlog(struct venv *env, const char *fmt, ...)
 {
@@ -114,18 +121,44 @@ int check_reg_write(struct venv *env, u32 regno)
 
 /* ---- states ---- */
 
-static void free_state(struct vstate *st)
+/* Frames are kept for reuse: most of one is stack nobody touched. */
+static void free_state(struct venv *env, struct vstate *st)
 {
 	u32 i;
 
 	if (!st)
 		return;
-	for (i = 0; i <= st->curframe; i++)
-		bpf64_free(st->frame[i]);
+	for (i = 0; i <= st->curframe; i++) {
+		if (!st->frame[i])
+			continue;
+		st->frame[i]->next_free = env->free_frames;
+		env->free_frames = st->frame[i];
+	}
 	bpf64_free(st);
 }
 
-static struct vstate *copy_state(const struct vstate *src)
+static struct vframe *copy_frame(struct venv *env, const struct vframe *src)
+{
+	struct vframe *f = env->free_frames;
+	u32 dirty = 0;
+
+	if (f) {
+		env->free_frames = f->next_free;
+		dirty = f->nslots;
+	} else {
+		f = bpf64_zalloc(sizeof(*f));
+		if (!f)
+			return NULL;
+	}
+	memcpy(f, src, offsetof(struct vframe, stack) +
+	       src->nslots * sizeof(struct vslot));
+	if (dirty > src->nslots)
+		memset(&f->stack[src->nslots], 0,
+		       (dirty - src->nslots) * sizeof(struct vslot));
+	return f;
+}
+
+static struct vstate *copy_state(struct venv *env, const struct vstate *src)
 {
 	struct vstate *st = bpf64_zalloc(sizeof(*st));
 	u32 i;
@@ -134,15 +167,13 @@ static struct vstate *copy_state(const struct vstate *src)
 		return NULL;
 	*st = *src;
 	for (i = 0; i <= src->curframe; i++) {
-		st->frame[i] = bpf64_zalloc(sizeof(struct vframe));
+		st->frame[i] = copy_frame(env, src->frame[i]);
 		if (!st->frame[i]) {
-			st->curframe = i ? i - 1 : 0;
-			if (!i)
-				st->frame[0] = NULL;
-			free_state(st);
+			while (++i <= src->curframe)
+				st->frame[i] = NULL;	/* still src's */
+			free_state(env, st);
 			return NULL;
 		}
-		*st->frame[i] = *src->frame[i];
 	}
 	st->parent = src->parent;
 	st->branches = 0;
@@ -188,6 +219,8 @@ static bool regsafe(const struct vreg *old, const struct vreg *cur,
 {
 	if (old->type == NOT_INIT)
 		return exact ? cur->type == NOT_INIT : true;
+	if (old->type == SCALAR_VALUE && !exact)
+		return scalar_safe(map, old, cur);
 	if (old->type != cur->type)
 		return false;
 	if (old->type == SCALAR_VALUE)
@@ -208,45 +241,113 @@ static bool regsafe(const struct vreg *old, const struct vreg *cur,
 	return var_ok(&old->var, &cur->var, exact);
 }
 
-static bool slot_safe(const struct vslot *old, const struct vslot *cur,
-		      struct idmap *map, bool exact)
+/*
+ * Bytes the program may read as any number: written with something, or
+ * never written when root may read those (Linux's allow_uninit_stack).
+ */
+static bool byte_any(const struct venv *env, u8 kind)
+{
+	return kind == SLOT_MISC ||
+	       (kind == SLOT_INVALID && env->allow_uninit_stack);
+}
+
+/* A slot read whole as a scalar: one spilled in 8 bytes, or any number. */
+static const struct vreg *slot_scalar(const struct venv *env,
+				      const struct vslot *s, struct vreg *any)
+{
+	static const u8 spill8[8] = {
+		SLOT_SPILL, SLOT_SPILL, SLOT_SPILL, SLOT_SPILL,
+		SLOT_SPILL, SLOT_SPILL, SLOT_SPILL, SLOT_SPILL,
+	};
+	u32 i;
+
+	if (s->kind[0] == SLOT_SPILL)
+		return !memcmp(s->kind, spill8, 8) &&
+		       s->spilled.type == SCALAR_VALUE ? &s->spilled : NULL;
+	for (i = 0; i < 8; i++)
+		if (!byte_any(env, s->kind[i]))
+			return NULL;
+	mark_unknown(any);
+	return any;
+}
+
+/*
+ * The old slot's bytes as pruning sees them: a spilled number that is
+ * imprecise (its value mattered to no path) is any number, whatever its
+ * size.
+ */
+static void old_kinds(struct venv *env, const struct vslot *old, u8 k[8])
 {
 	u32 i;
 
-	if (old->kind[0] == SLOT_SPILL || cur->kind[0] == SLOT_SPILL) {
-		/* the same bytes spilled (numbers may spill fewer than 8) */
-		if (old->kind[0] == SLOT_SPILL && cur->kind[0] == SLOT_SPILL)
-			return !memcmp(old->kind, cur->kind, 8) &&
-			       regsafe(&old->spilled, &cur->spilled, map,
-				       exact);
-		if (exact)
-			return false;
-		/* Bytes that were any number cover a spilled scalar. */
-		if (old->kind[0] == SLOT_SPILL)
-			return false;
+	memcpy(k, old->kind, 8);
+	if (old->kind[0] != SLOT_SPILL ||
+	    !scalar_is_any(&env->idmap, &old->spilled))
+		return;
+	for (i = 0; i < 8; i++)
+		if (k[i] == SLOT_SPILL)
+			k[i] = SLOT_MISC;
+}
+
+/* Linux's stacksafe for one slot that the old state's paths read. */
+static bool slot_safe(struct venv *env, const struct vslot *old,
+		      const struct vslot *cur)
+{
+	const struct vreg *o, *c;
+	struct vreg any_old, any_cur;
+	bool any = true;
+	u8 k[8];
+	u32 i;
+
+	old_kinds(env, old, k);
+	for (i = 0; i < 8; i++)
+		any &= k[i] == SLOT_INVALID ||
+		       (k[i] == SLOT_MISC && env->allow_uninit_stack);
+	if (any) {
+		/* what old read as a number, cur may not have written */
 		for (i = 0; i < 8; i++)
-			if (old->kind[i] != SLOT_INVALID &&
-			    old->kind[i] != SLOT_MISC)
-				return false;
-		return cur->spilled.type == SCALAR_VALUE;
+			if (cur->kind[i] == SLOT_INVALID && k[i] == SLOT_MISC)
+				env->read_uninit_stack = true;
+		return true;
 	}
-	for (i = 0; i < 8; i++) {
-		if (old->kind[i] == cur->kind[i])
-			continue;
-		if (exact)
+	o = slot_scalar(env, old, &any_old);
+	c = slot_scalar(env, cur, &any_cur);
+	if (o && c)
+		return regsafe(o, c, &env->idmap, false);
+	/* a spill that matters: the same bytes spilled (fewer than 8 too) */
+	if (k[0] == SLOT_SPILL)
+		return !memcmp(old->kind, cur->kind, 8) &&
+		       regsafe(&old->spilled, &cur->spilled, &env->idmap,
+			       false);
+	/* what old read as any number cur may hold as zero or a number */
+	for (i = 0; i < 8; i++)
+		if (k[i] != cur->kind[i] && k[i] != SLOT_INVALID &&
+		    !(k[i] == SLOT_MISC && (cur->kind[i] == SLOT_ZERO ||
+		      (cur->kind[i] == SLOT_SPILL &&
+		       cur->spilled.type == SCALAR_VALUE))))
 			return false;
-		if (old->kind[i] == SLOT_INVALID)
-			continue;
-		if (old->kind[i] == SLOT_MISC && cur->kind[i] == SLOT_ZERO)
-			continue;
-		return false;
-	}
 	return true;
 }
 
-static bool frames_safe(const struct vframe *old, const struct vframe *cur,
-			struct idmap *map, bool exact, u16 live)
+/* The same slot for loop detection: nothing may differ. */
+static bool slot_exact(const struct vslot *old, const struct vslot *cur,
+		       struct idmap *map)
 {
+	if (memcmp(old->kind, cur->kind, sizeof(old->kind)))
+		return false;
+	return old->kind[0] != SLOT_SPILL ||
+	       regsafe(&old->spilled, &cur->spilled, map, true);
+}
+
+/*
+ * Registers are compared where they are live; stack slots where a path
+ * from the old state read them (not needed for loop detection, whose
+ * old states are still being explored).
+ */
+static bool frames_safe(struct venv *env, const struct vframe *old,
+			const struct vframe *cur, bool exact, u16 live)
+{
+	struct idmap *map = &env->idmap;
 	u32 i;
 
 	if (old->callsite != cur->callsite)
@@ -255,9 +356,14 @@ static bool frames_safe(const struct vframe *old, const struct vframe *cur,
 		if ((live & (1U << i)) &&
 		    !regsafe(&old->regs[i], &cur->regs[i], map, exact))
 			return false;
-	for (i = 0; i < NR_SLOTS; i++)
-		if (!slot_safe(&old->stack[i], &cur->stack[i], map, exact))
+	/* slots past both nslots are equal; past old's, old allows all */
+	for (i = 0; i < (exact ? max(old->nslots, cur->nslots) : old->nslots);
+	     i++) {
+		if (exact ? !slot_exact(&old->stack[i], &cur->stack[i], map) :
+		    (old->read & (1ULL << i)) &&
+		    !slot_safe(env, &old->stack[i], &cur->stack[i]))
 			return false;
+	}
 	return true;
 }
 
@@ -271,11 +377,11 @@ static bool states_safe(struct venv *env, const struct vstate *old,
 	if (old->curframe != cur->curframe || old->nr_refs != cur->nr_refs ||
 	    (old->speculative && !cur->speculative))
 		return false;
-	map->n = 0;
+	start_compare(map, old, !env->bpf_capable);
 	for (i = 0; ok && i < old->nr_refs; i++)
 		ok = ids_match(map, old->refs[i].id, cur->refs[i].id);
 	for (i = 0; ok && i <= old->curframe; i++)
-		ok = frames_safe(old->frame[i], cur->frame[i], map, exact,
+		ok = frames_safe(env, old->frame[i], cur->frame[i], exact,
 				 live_regs(env, cur, i, env->insn_idx));
 	return ok;
 }
@@ -294,7 +400,7 @@ int vpush_branch(struct venv *env, u32 insn, struct vstate **out)
 	e = bpf64_zalloc(sizeof(*e));
 	if (!e)
 		return -ENOMEM;
-	e->st = copy_state(env->cur);
+	e->st = copy_state(env, env->cur);
 	if (!e->st) {
 		bpf64_free(e);
 		return -ENOMEM;
@@ -311,20 +417,24 @@ int vpush_branch(struct venv *env, u32 insn, struct vstate **out)
 }
 
 /* A path ended: the checkpoints it came through may now be complete. */
-static void path_done(struct vstate *st)
+static void path_done(struct venv *env, struct vstate *st)
 {
-	struct vstate *p = st->parent;
+	struct vstate *p = st->parent, *up;
 
-	while (p && p->branches && !--p->branches)
-		p = p->parent;
+	while (p && p->branches && !--p->branches) {
+		up = p->parent;
+		if (p->unlisted)
+			free_state(env, p);	/* nothing refers to it now */
+		p = up;
+	}
 }
 
 static bool pop_stack(struct venv *env, u32 *insn)
 {
 	struct vstack_elem *e = env->stack;
 
-	path_done(env->cur);
-	free_state(env->cur);
+	path_done(env, env->cur);
+	free_state(env, env->cur);
 	env->cur = NULL;
 	if (!e)
 		return false;
@@ -337,39 +447,95 @@ static bool pop_stack(struct venv *env, u32 *insn)
 	return true;
 }
 
+/*
+ * Linux's heuristic: a stored state that keeps failing to prune goes,
+ * once every path from it has ended (nothing refers to it then).
+ */
+static bool drop_state(const struct vstate_list *l)
+{
+	return !l->st->branches && l->miss > l->hit * 3 + 3;
+}
+
+/* The current state becomes the parent of what follows. */
+static void checkpoint(struct venv *env, struct vstate *st, u32 idx)
+{
+	struct vstate *cur = env->cur;
+	u32 f;
+
+	st->branches = 1;
+	st->insn_idx = idx;
+	st->path_len = env->path_len;
+	/* st keeps the writes since its parent; cur starts counting anew */
+	for (f = 0; f <= cur->curframe; f++) {
+		st->frame[f]->read = 0;
+		cur->frame[f]->written = 0;
+	}
+	cur->parent = st;
+}
+
+/*
+ * Past MAX_STATES_PER_INSN a long loop stores nothing, and precision
+ * marking would walk back through all of it: a state that prunes nothing
+ * every UNLISTED_EVERY insns bounds the walks.  Freed when its paths end.
+ */
+static int add_unlisted(struct venv *env, u32 idx)
+{
+	struct vstate *st, *p = env->cur->parent;
+
+	if (p && env->path_len - p->path_len < UNLISTED_EVERY)
+		return 0;
+	st = copy_state(env, env->cur);
+	if (!st)
+		return -ENOMEM;
+	st->unlisted = true;
+	checkpoint(env, st, idx);
+	return 0;
+}
+
 /* 1: the current path is covered by an explored state; 0: go on. */
 static int is_state_visited(struct venv *env, u32 idx)
 {
-	struct vstate_list *l, *n;
+	struct vstate_list **pl, *l, *n;
 	struct vstate *cur = env->cur, *st;
 	u32 count = 0;
 
-	for (l = env->explored[idx]; l; l = l->next, count++) {
+	for (pl = &env->explored[idx]; (l = *pl);) {
 		st = l->st;
-		if (st->branches) {
-			if (states_safe(env, st, cur, true)) {
-				vlog(env, "infinite loop detected at insn %u\n",
-				     idx);
-				return -EINVAL;
-			}
-			continue;
+		if (st->branches &&
+		    states_safe(env, st, cur, true)) {
+			vlog(env, "infinite loop detected at insn %u\n", idx);
+			return -EINVAL;
 		}
 		/* unprivileged masking compares every path (Linux) */
-		if (states_safe(env, st, cur, env->explore_alu_limits))
+		if (!st->branches && !bpf64_verifier_exhaustive &&
+		    states_safe(env, st, cur, env->explore_alu_limits)) {
+			/* what mattered after old matters after cur */
+			propagate_stack_reads(env, st);
+			propagate_precision(env, st);
+			l->hit++;
 			return 1;
+		}
+		l->miss++;
+		if (drop_state(l)) {
+			*pl = l->next;
+			free_state(env, st);
+			bpf64_free(l);
+			env->cur_states--;
+			continue;
+		}
+		pl = &l->next;
+		count++;
 	}
 	if (count >= MAX_STATES_PER_INSN)
-		return 0;
-	st = copy_state(cur);
+		return add_unlisted(env, idx);
+	st = copy_state(env, cur);
 	n = bpf64_zalloc(sizeof(*n));
 	if (!st || !n) {
-		free_state(st);
+		free_state(env, st);
 		bpf64_free(n);
 		return -ENOMEM;
 	}
-	st->branches = 1;
-	st->insn_idx = idx;
-	cur->parent = st;
+	checkpoint(env, st, idx);
 	n->st = st;
 	n->next = env->explored[idx];
 	env->explored[idx] = n;
@@ -457,10 +623,8 @@ static void print_insn(struct venv *env, u32 idx)
 
 static int path_add(struct venv *env, u32 idx)
 {
-	u32 *n;
+	struct vhist *n;
 
-	if (!vlog_path(env))
-		return 0;
 	if (env->path_len == env->path_cap) {
 		u32 cap = env->path_cap ? env->path_cap * 2 : 256;
 
@@ -473,7 +637,8 @@ static int path_add(struct venv *env, u32 idx)
 		env->path = n;
 		env->path_cap = cap;
 	}
-	env->path[env->path_len++] = idx;
+	env->path[env->path_len++] = (struct vhist){
+		.idx = idx, .frame = env->cur->curframe };
 	return 0;
 }
 
@@ -688,6 +853,7 @@ static int init_state(struct venv *env)
 	if (!f)
 		return -ENOMEM;
 	env->cur->frame[0] = f;
+	f->fid = ++env->fid_gen;
 	for (i = 0; i < BPF64_NR_REGS; i++)
 		mark_not_init(&f->regs[i]);
 	f->regs[BPF_REG_1].type = PTR_TO_CTX;
@@ -769,7 +935,7 @@ static void log_path(struct venv *env)
 		vlog(env, "... %u insns of the path before\n", i);
 	}
 	for (; i < env->path_len; i++)
-		print_insn(env, env->path[i]);
+		print_insn(env, env->path[i].idx);
 }
 
 static int do_check(struct venv *env)
@@ -831,20 +997,30 @@ static void free_env(struct venv *env)
 {
 	struct vstack_elem *e;
 	struct vstate_list *l, *n;
+	struct vframe *f;
 	u32 i;
 
+	/* an error leaves paths: their unlisted checkpoints go with them */
+	if (env->cur)
+		path_done(env, env->cur);
+	for (e = env->stack; e; e = e->next)
+		path_done(env, e->st);
 	while ((e = env->stack)) {
 		env->stack = e->next;
-		free_state(e->st);
+		free_state(env, e->st);
 		bpf64_free(e);
 	}
-	free_state(env->cur);
+	free_state(env, env->cur);
 	for (i = 0; env->explored && i < env->len; i++) {
 		for (l = env->explored[i]; l; l = n) {
 			n = l->next;
-			free_state(l->st);
+			free_state(env, l->st);
 			bpf64_free(l);
 		}
+	}
+	while ((f = env->free_frames)) {
+		env->free_frames = f->next_free;
+		bpf64_free(f);
 	}
 	bpf64_free(env->explored);
 	bpf64_free(env->prune_point);

@@ -48,6 +48,11 @@ struct vreg {
 	u32 range;		/* packet: bytes proven readable; mem: size */
 	struct bpf64_map *map;	/* map pointer and map value */
 	struct bpf64_scalar var;
+	/*
+	 * In a stored state, a scalar whose value some path from there
+	 * relied on (verifier_precise.c); the others prune as any number.
+	 */
+	bool precise;
 };
 
 enum slot_kind {
@@ -63,11 +68,18 @@ struct vslot {
 };
 
 struct vframe {
-	struct vreg regs[BPF64_NR_REGS];
-	struct vslot stack[NR_SLOTS];	/* slot i: fp - 8 * (i + 1) */
 	u32 callsite;		/* insn of the call that made this frame */
 	u32 subprog;
 	u32 depth;		/* stack the path touched (allocated_stack) */
+	/* stack slot liveness (verifier_live.c), one bit per slot */
+	u32 fid;		/* which frame: unique per call */
+	u64 written;		/* slots written whole since the checkpoint */
+	u64 read;		/* stored state: slots read before written */
+	/* slots from nslots on were never touched: all zero (copies skip) */
+	u32 nslots;
+	struct vframe *next_free;	/* env->free_frames */
+	struct vreg regs[BPF64_NR_REGS];
+	struct vslot stack[NR_SLOTS];	/* slot i: fp - 8 * (i + 1); last */
 };
 
 struct vref {
@@ -84,7 +96,9 @@ struct vstate {
 	struct vstate *parent;	/* the checkpoint this path came from */
 	u32 branches;		/* live paths below a stored checkpoint */
 	u32 insn_idx;		/* a stored checkpoint's insn */
-	u32 path_len;		/* level 1 log: the path's length here */
+	u32 path_len;		/* the path's length here (env->path) */
+	bool all_precise;	/* every scalar, and so in the parents */
+	bool unlisted;		/* a checkpoint for marking only, not pruning */
 	/* only a mispredicted branch takes this path (verifier_unpriv.c) */
 	bool speculative;
 };
@@ -92,6 +106,15 @@ struct vstate {
 struct vstate_list {
 	struct vstate *st;
 	struct vstate_list *next;
+	u32 hit, miss;		/* how often it pruned, or failed to */
+};
+
+/* One instruction of the current path, for backtracking and the log. */
+struct vhist {
+	u32 idx;
+	u8 frame;		/* the frame it ran in */
+	u8 stack;		/* a whole-slot spill or fill: 1 + frame */
+	u8 spi;			/* and its slot */
 };
 
 struct vstack_elem {
@@ -108,10 +131,19 @@ struct vsubprog {
 #define MAX_SUBPROGS	256
 #define IDMAP_SIZE	(MAX_REFS * 4)
 
+#define MAX_PRECISE_IDS	16
+
 /* Ids of an old and a current state that name the same thing. */
 struct idmap {
 	u32 old[IDMAP_SIZE], cur[IDMAP_SIZE];
 	u32 n;
+	u32 tmp;		/* fresh ids standing for a current id 0 */
+	bool all_precise;	/* Linux's unprivileged mode */
+	/* ids of the old state's precise scalars (all: too many) */
+	const struct vstate *old_state;	/* not collected yet */
+	u32 precise_ids[MAX_PRECISE_IDS];
+	u32 nr_precise_ids;
+	bool all_ids;
 };
 
 /* The deepest chain of calls from a subprogram: bytes and frames. */
@@ -128,17 +160,19 @@ struct venv {
 	struct vstate *cur;
 	struct vstack_elem *stack;
 	u32 stack_size;
+	struct vframe *free_frames;	/* for copies, slots past nslots zero */
 	struct vstate_list **explored;	/* per insn */
 	u32 *nr_explored;		/* per insn */
 	bool *prune_point;
 	u16 *live_in;			/* per insn: registers read later */
 	struct vchain (*chain)[BPF64_MAX_CALL_FRAMES];	/* per subprog, level */
 	struct bpf64_insn_aux *aux;
-	u32 *path;			/* level 1: the current path */
+	struct vhist *path;		/* the current path */
 	u32 path_len, path_cap;
 	struct vsubprog subprog[MAX_SUBPROGS + 1];
 	u32 nr_subprogs;
 	u32 id_gen;
+	u32 fid_gen;			/* vframe.fid */
 	u32 insn_idx;
 	/* root may read never-written stack (Linux's allow_uninit_stack) */
 	bool allow_uninit_stack;
@@ -155,6 +189,8 @@ struct venv {
 	bool explore_alu_limits;	/* no pruning but on equal states */
 	u32 spec_log_pos;		/* the log before a speculative insn */
 };
+
+extern bool bpf64_verifier_exhaustive;
 
 __printf(2, 3) void vlog(struct venv *env, const char *fmt, ...);
 
@@ -198,6 +234,33 @@ u32 vsubprog_of(const struct venv *env, u32 idx);
 int compute_liveness(struct venv *env);
 u16 live_regs(const struct venv *env, const struct vstate *st, u32 f,
 	      u32 idx);
+/* The current path reads stack bytes [lo, hi) of frame @f (lo < hi <= 0). */
+void mark_stack_read(struct venv *env, u32 f, s64 lo, s64 hi);
+/* ... writes [off, off + size): whole slots are written. */
+void mark_stack_written(struct venv *env, u32 f, s64 off, u32 size);
+/* A stored state's reads, now also the current path's. */
+void propagate_stack_reads(struct venv *env, const struct vstate *old);
+
+/* verifier_precise.c */
+/*
+ * The value of scalar register @regno matters to the current instruction's
+ * safety: it becomes precise, with what it came from.
+ */
+void mark_precise(struct venv *env, u32 regno);
+/* The same for the scalar spilled at @off of frame @f. */
+void mark_precise_slot(struct venv *env, u32 f, s64 off);
+/* The current instruction spills to or fills from slot @off of frame @f. */
+void note_stack_slot(struct venv *env, u32 f, s64 off);
+/* The current state is pruned by @old: old's precise scalars matter. */
+void propagate_precision(struct venv *env, const struct vstate *old);
+/* Is @old, of the old state, a scalar that prunes as any number? */
+bool scalar_is_any(struct idmap *map, const struct vreg *old);
+/* Are @old's and @cur's scalars interchangeable for pruning? */
+bool scalar_safe(struct idmap *map, const struct vreg *old,
+		 const struct vreg *cur);
+/* A comparison with @old starts; without CAP_BPF every scalar is precise. */
+void start_compare(struct idmap *map, const struct vstate *old,
+		   bool all_precise);
 
 /* verifier_alu.c */
 int check_alu(struct venv *env, const struct bpf_insn *insn);

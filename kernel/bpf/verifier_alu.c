@@ -305,6 +305,11 @@ int check_alu(struct venv *env, const struct bpf_insn *insn)
 		     alu_str[op >> 4]);
 		return -EACCES;
 	}
+	/* the number moves a pointer: its value matters */
+	if (dst->type == SCALAR_VALUE)
+		mark_precise(env, insn->dst_reg);
+	else if (BPF_SRC(insn->code) == BPF_X)
+		mark_precise(env, insn->src_reg);
 	if (dst->type != SCALAR_VALUE)
 		return ptr_alu(env, insn, dst, &src);
 	/* scalar OP pointer */
@@ -628,6 +633,12 @@ int check_cond_jmp(struct venv *env, const struct bpf_insn *insn, u32 *idx)
 		 is_const_zero(src) && (dst->type == PTR_TO_MAP_VALUE ||
 					 dst->type == PTR_TO_MEM))
 		taken = op == BPF_JNE;	/* never NULL, as Linux knows */
+	if (taken >= 0) {
+		/* a path not explored: what decided it matters */
+		mark_precise(env, insn->dst_reg);
+		if (is_x)
+			mark_precise(env, insn->src_reg);
+	}
 	if (taken == 1) {
 		err = vpriv_spec_branch(env, insn, *idx + 1);
 		*idx += 1 + insn->off;

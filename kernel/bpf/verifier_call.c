@@ -135,6 +135,7 @@ static int check_size_arg(struct venv *env, u32 regno, u8 type,
 		     regno);
 		return -EACCES;
 	}
+	mark_precise(env, regno);
 	if (meta->mem_write) {
 		int err = vpriv_var_size_write(env, meta->mem_regno, reg,
 					       zero_ok && !reg->var.umin);
@@ -263,6 +264,7 @@ static int check_arg(struct venv *env, u32 regno, u8 type,
 			return -EACCES;
 		}
 		meta->alloc_size = reg->var.var_off.value;
+		mark_precise(env, regno);
 		return 0;
 	default:	/* BPF64_ARG_ANYTHING */
 		return vpriv_leak(env, regno, "into helper function");
@@ -461,6 +463,7 @@ int check_local_call(struct venv *env, const struct bpf_insn *insn,
 	callee->regs[BPF64_REG_FP].frameno = st->curframe + 1;
 	bpf64_scalar_const(&callee->regs[BPF64_REG_FP].var, 0);
 	callee->callsite = *insn_idx;
+	callee->fid = ++env->fid_gen;
 	callee->subprog = vsubprog_of(env, target);
 	st->frame[++st->curframe] = callee;
 	*insn_idx = target;

@@ -1,10 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Register liveness for state pruning: which registers each instruction
- * may still read before writing them, on some path (a backward dataflow
- * over the control-flow graph, to a fixpoint).  A register that is dead
- * at a prune point cannot change what happens next, so two states that
- * differ only there are equivalent.  Stack slots are not covered.
+ * Liveness for state pruning.
+ *
+ * Registers: which registers each instruction may still read before
+ * writing them, on some path (a backward dataflow over the control-flow
+ * graph, to a fixpoint).  A register that is dead at a prune point cannot
+ * change what happens next, so two states that differ only there are
+ * equivalent.
+ *
+ * Stack slots, whose accesses depend on pointer values, are followed as
+ * Linux does, along the paths explored: a read of a slot marks it read in
+ * the stored states of the current path back to the one after which the
+ * path wrote the slot whole (each state keeps the slots written whole
+ * between its parent and itself).  Once every path from a stored state
+ * has ended, its unread slots are dead: pruning ignores them.  A state
+ * pruned by a stored one reads what the stored one's paths read.
  */
 #include "verifier.h"
 
@@ -131,4 +141,52 @@ u16 live_regs(const struct venv *env, const struct vstate *st, u32 f,
 		return env->live_in[idx];
 	/* a caller resumes after its call, with r0-r5 written by it */
 	return env->live_in[st->frame[f + 1]->callsite + 1] & ~CALLER_SAVED;
+}
+
+/* The current path reads slot @spi of frame @f. */
+static void slot_read(struct venv *env, u32 f, u32 spi)
+{
+	struct vstate *st = env->cur;
+	u64 bit = 1ULL << spi;
+	u32 fid = st->frame[f]->fid;
+
+	if (st->frame[f]->written & bit)
+		return;		/* it reads what the path wrote since */
+	for (st = st->parent; st && st->curframe >= f &&
+	     st->frame[f]->fid == fid; st = st->parent) {
+		struct vframe *fr = st->frame[f];
+
+		if (fr->read & bit)
+			return;	/* and so are the states before it */
+		fr->read |= bit;
+		if (fr->written & bit)
+			return;
+	}
+}
+
+void mark_stack_read(struct venv *env, u32 f, s64 lo, s64 hi)
+{
+	u32 spi;
+
+	for (spi = (-hi) / 8; spi <= (u32)(-lo - 1) / 8; spi++)
+		slot_read(env, f, spi);
+}
+
+void mark_stack_written(struct venv *env, u32 f, s64 off, u32 size)
+{
+	struct vframe *fr = env->cur->frame[f];
+	s64 o;
+
+	for (o = round_up(off, 8); o + 8 <= off + size; o += 8)
+		fr->written |= 1ULL << ((-o - 1) / 8);
+}
+
+void propagate_stack_reads(struct venv *env, const struct vstate *old)
+{
+	u32 f, spi;
+
+	for (f = 0; f <= old->curframe; f++)
+		for (spi = 0; spi < NR_SLOTS; spi++)
+			if (old->frame[f]->read & (1ULL << spi))
+				slot_read(env, f, spi);
 }

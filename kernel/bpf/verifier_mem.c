@@ -109,7 +109,10 @@ static int stack_range(struct venv *env, u32 regno, const struct vreg *reg,
 
 static struct vslot *slot_at(struct vframe *f, s64 off)
 {
-	return &f->stack[(-off - 1) / 8];
+	u32 i = (-off - 1) / 8;
+
+	f->nslots = max(f->nslots, i + 1);
+	return &f->stack[i];
 }
 
 static u8 *byte_kind(struct vframe *f, s64 off)
@@ -161,6 +164,7 @@ static int stack_init_check(struct venv *env, u32 regno,
 	char tn[48];
 	s64 o;
 
+	mark_stack_read(env, reg->frameno, min, max + size);
 	for (o = min; o < max + size; o++) {
 		const struct vslot *s = slot_at(f, o);
 
@@ -264,15 +268,23 @@ static int stack_write(struct venv *env, u32 regno, s32 insn_off, u32 size,
 		stack_write_var(f, off, max, size);
 		return 0;
 	}
+	mark_stack_written(env, reg->frameno, off, size);
 	/* without CAP_BPF, Linux keeps no number spilled */
 	if (!(off % 8) && val &&
 	    (val->type != SCALAR_VALUE || env->bpf_capable)) {
 		spill(env, f, off, size, val);
+		note_stack_slot(env, reg->frameno, off);
 		return 0;
 	}
-	stack_mark(f, off, size, val && val->type == SCALAR_VALUE &&
-		   bpf64_scalar_is_const(&val->var) &&
-		   !val->var.var_off.value ? SLOT_ZERO : SLOT_MISC);
+	if (val && val->type == SCALAR_VALUE &&
+	    bpf64_scalar_is_const(&val->var) && !val->var.var_off.value) {
+		/* zero bytes record what the register held: it matters */
+		if (BPF_CLASS(env->insns[env->insn_idx].code) == BPF_STX)
+			mark_precise(env, env->insns[env->insn_idx].src_reg);
+		stack_mark(f, off, size, SLOT_ZERO);
+	} else {
+		stack_mark(f, off, size, SLOT_MISC);
+	}
 	return 0;
 }
 
@@ -310,6 +322,7 @@ static int stack_read(struct venv *env, u32 regno, s32 insn_off, u32 size,
 	if (off == max && spill_size(s) == 8 && size == 8 && !(off % 8)) {
 		if (dst)
 			*dst = s->spilled;
+		note_stack_slot(env, reg->frameno, off);
 		if (dst || !vpriv_is_leak(env, &s->spilled))
 			return 0;
 		/* an atomic would use a pointer as a number */
@@ -326,6 +339,7 @@ static int stack_read(struct venv *env, u32 regno, s32 insn_off, u32 size,
 	 * still linked to its copies if it fits.
 	 */
 	if (off == max && size <= spill_size(s) && !(off % 8)) {
+		note_stack_slot(env, reg->frameno, off);
 		if (dst) {
 			*dst = s->spilled;
 			if (size < 8 && dst->var.umax >> (size * 8)) {
@@ -338,10 +352,14 @@ static int stack_read(struct venv *env, u32 regno, s32 insn_off, u32 size,
 	}
 	if (!dst)
 		return 0;
-	if (off == max && reads_zero(f, off, size))
+	if (off == max && reads_zero(f, off, size)) {
+		/* a spilled zero's bytes: what the register held matters */
+		if (s->kind[0] == SLOT_SPILL)
+			note_stack_slot(env, reg->frameno, off);
 		mark_const(dst, 0);
-	else
+	} else {
 		mark_unknown_size(dst, size);
+	}
 	return 0;
 }
 
@@ -840,6 +858,8 @@ s64 stack_const_key(struct venv *env, const struct vreg *key, u32 size)
 	    s->spilled.type != SCALAR_VALUE ||
 	    !bpf64_scalar_is_const(&s->spilled.var))
 		return -1;
+	/* a constant relied on: it may not prune as any number */
+	mark_precise_slot(env, key->frameno, off);
 	return s->spilled.var.var_off.value;
 }
 

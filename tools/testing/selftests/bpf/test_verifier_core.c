@@ -29,6 +29,8 @@
 #include "test_util.h"
 #include "progen.c"
 
+extern bool bpf64_verifier_exhaustive;	/* kernel/bpf/verifier.c: tests */
+
 #define MAX_INSNS	64
 #define LOG_SIZE	65536
 #define CTX_SIZE	0x10000
@@ -193,7 +195,47 @@ static int verify(const struct bpf_insn *insns, u32 len,
 	BPF64_ALU64_IMM(BPF_ADD, BPF_REG_2, -8),			\
 	BPF64_LD_MAP_FD(BPF_REG_1, n)
 
+/* Two paths give r2 different constants, then meet at insn 5. */
+#define TWO_CONSTANTS							\
+	BPF64_CALL_HELPER(BPF_FUNC_get_prandom_u32),			\
+	BPF64_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 2),			\
+	BPF64_MOV64_IMM(BPF_REG_2, 1),					\
+	BPF64_JMP_A(1),							\
+	BPF64_MOV64_IMM(BPF_REG_2, 2)
+
 static const struct vtest tests[] = {
+	/* the second path stops at insn 5: r2 is imprecise there */
+	{ "precision: a number nothing relies on prunes", SYS, {
+		TWO_CONSTANTS,
+		BPF64_MOV64_IMM(BPF_REG_0, 0),
+		BPF64_EXIT_INSN() }, 0, "processed 8 insns" },
+	/* ... but not when r2 moves a pointer */
+	{ "precision: a pointer offset does not prune", SYS, {
+		TWO_CONSTANTS,
+		BPF64_MOV64_REG(BPF_REG_3, BPF_REG_10),
+		BPF64_ALU64_REG(BPF_ADD, BPF_REG_3, BPF_REG_2),
+		BPF64_ST_MEM(BPF_B, BPF_REG_3, -16, 0),
+		BPF64_MOV64_IMM(BPF_REG_0, 0),
+		BPF64_EXIT_INSN() }, 0, "processed 15 insns" },
+	/* ... nor when r2 decided a branch (after which it may: insn 6) */
+	{ "precision: a decided branch does not prune", SYS, {
+		TWO_CONSTANTS,
+		BPF64_JMP_IMM(BPF_JEQ, BPF_REG_2, 3, 1),
+		BPF64_MOV64_IMM(BPF_REG_0, 0),
+		BPF64_MOV64_IMM(BPF_REG_0, 0),
+		BPF64_EXIT_INSN() }, 0, "processed 11 insns" },
+	/* Linux 6.18: a constant key inside an array gives a value */
+	{ "array lookup with key 0 is never NULL", SYS, {
+		KEY_AND_MAP(M_ARRAY),
+		BPF64_CALL_HELPER(BPF_FUNC_map_lookup_elem),
+		BPF64_LDX_MEM(BPF_W, BPF_REG_0, BPF_REG_0, 0),
+		BPF64_EXIT_INSN() }, 0, NULL },
+	{ "hash lookup with key 0 may be NULL", SYS, {
+		KEY_AND_MAP(M_HASH),
+		BPF64_CALL_HELPER(BPF_FUNC_map_lookup_elem),
+		BPF64_LDX_MEM(BPF_W, BPF_REG_0, BPF_REG_0, 0),
+		BPF64_EXIT_INSN() }, -EACCES,
+		"invalid mem access 'map_value_or_null'" },
 	{ "return 0", SYS, {
 		BPF64_MOV64_IMM(BPF_REG_0, 0),
 		BPF64_EXIT_INSN() }, 0, "processed 2 insns" },
@@ -883,7 +925,47 @@ static u32 pf_emit(struct bpf_insn *out, struct progen_rng *rng, u32 left)
 	s16 off = b == BPF_REG_10 ? -(s16)rnd(rng, 33) :
 		  (s16)rnd(rng, 56) - 4;
 
-	switch (rnd(rng, 9)) {
+	switch (rnd(rng, 16)) {
+	case 12:	/* two paths meet, the number narrowed on one */
+		out[1] = (struct bpf_insn)BPF64_ALU64_IMM(BPF_AND, v,
+							  rnd(rng, 16));
+		goto diamond;
+	case 13:	/* ... copied on one */
+		out[1] = (struct bpf_insn)BPF64_MOV64_REG(v, BPF_REG_8 +
+							  (v == BPF_REG_8));
+		goto diamond;
+	case 14:	/* ... spilled on one */
+		out[1] = (struct bpf_insn)BPF64_STX_MEM(BPF_DW, BPF_REG_10, v,
+							-8 * (1 + rnd(rng, 4)));
+		goto diamond;
+	case 15:	/* ... filled on one */
+		out[1] = (struct bpf_insn)BPF64_LDX_MEM(BPF_DW, v, BPF_REG_10,
+							-8 * (1 + rnd(rng, 4)));
+diamond:
+		out[0] = (struct bpf_insn)BPF64_JMP_IMM(jops[rnd(rng, 8)], v,
+							rnd(rng, 80), 1);
+		return 2;
+	case 9:		/* a number through the stack */
+		out[0] = (struct bpf_insn)BPF64_STX_MEM(BPF_DW, BPF_REG_10, v,
+							-8 * (1 + rnd(rng, 4)));
+		out[1] = (struct bpf_insn)BPF64_LDX_MEM(BPF_DW,
+			BPF_REG_8 + rnd(rng, 2), BPF_REG_10,
+			-8 * (1 + rnd(rng, 4)));
+		return 2;
+	case 10:	/* numbers from numbers */
+		out[0] = (struct bpf_insn)BPF64_ALU64_REG(
+			rnd(rng, 2) ? BPF_ADD : BPF_SUB, v,
+			BPF_REG_8 + rnd(rng, 2));
+		out[1] = (struct bpf_insn)BPF64_ALU64_IMM(
+			rnd(rng, 2) ? BPF_RSH : BPF_LSH, v, rnd(rng, 4));
+		return 2;
+	case 11:	/* numbers bounded by each other */
+		if (left < 2)
+			return 0;
+		out[0] = (struct bpf_insn)BPF64_JMP_REG(jops[rnd(rng, 8)], v,
+			BPF_REG_8 + rnd(rng, 2), rnd(rng, 2) ? PF_EXIT :
+			(s16)rnd(rng, left - 1));
+		return 1;
 	case 0:		/* prove a packet range */
 		out[0] = (struct bpf_insn)BPF64_MOV64_REG(BPF_REG_4, BPF_REG_2);
 		out[1] = (struct bpf_insn)BPF64_ALU64_IMM(BPF_ADD, BPF_REG_4,
@@ -1030,6 +1112,99 @@ static void test_pointer_fuzz(u32 count)
 		 count, accepted, faults);
 }
 
+/*
+ * Pruning must never change a verdict: each program is verified again
+ * with no pruning at all (kernel/bpf/verifier.c's test switch), which
+ * must refuse exactly what the pruned run refuses.  Programs whose
+ * unpruned walk is too long do not count.  One exception, Linux's too:
+ * its sanity limit on a pointer's offset refuses a number whose smallest
+ * value is huge (or a huge constant) but not a wider range that starts
+ * lower, so a path pruned by a wider state may have been refused there;
+ * such a path could not have used the pointer (the wider one could not).
+ */
+static bool sanity_limit(const char *log)
+{
+	return (strstr(log, "pointer be out of bounds") &&
+		!strstr(log, "value -")) ||
+	       (strstr(log, "math between") && strstr(log, "is not allowed") &&
+		!strstr(log, "unbounded min value"));
+}
+
+static int prune_differs(struct bpf64_prog *prog, u32 *compared,
+			 u32 *accepted, u32 *limits)
+{
+	struct bpf64_log log = { .buf = logbuf, .size = sizeof(logbuf),
+				 .level = 1 };
+	int pruned, all;
+
+	pruned = bpf64_verify(prog, NULL);
+	bpf64_verifier_exhaustive = true;
+	all = bpf64_verify(prog, NULL);
+	if (pruned != all) {
+		logbuf[0] = 0;
+		bpf64_verify(prog, &log);
+	}
+	bpf64_verifier_exhaustive = false;
+	if (all == -E2BIG)
+		return 0;
+	(*compared)++;
+	*accepted += !pruned;
+	if (pruned == all)
+		return 0;
+	if (!pruned && all == -EINVAL && sanity_limit(logbuf)) {
+		(*limits)++;
+		return 0;
+	}
+	tu_diag("pruned verdict %d, unpruned %d", pruned, all);
+	if (getenv("VERIFIER_DUMP")) {
+		dump(prog->insns, prog->len);
+		tu_diag("unpruned: %s", logbuf);
+	}
+	return 1;
+}
+
+static void test_pruning(u32 count)
+{
+	u32 i, compared = 0, accepted = 0, differ = 0, limits = 0;
+	struct progen_opts o;
+	struct progen_rng rng;
+
+	progen_rng_seed(&rng, 9);
+	for (i = 0; i < count; i++) {
+		struct bpf_insn insns[MAX_INSNS] = { };
+		u32 len = pf_generate(insns, &rng);
+		struct bpf64_prog *prog;
+
+		if (make_prog(&prog, insns, len, XDP, true))
+			continue;
+		differ += prune_differs(prog, &compared, &accepted,
+					&limits);
+		free_prog(prog);
+	}
+	progen_default_opts(&o);
+	o.body_len = 40;
+	for (i = 0; i < count / 8; i++) {
+		struct progen_prog p = { };
+		struct bpf64_prog *prog;
+		u32 k;
+
+		if (progen_generate(&p, i + 1, &o))
+			continue;
+		for (k = 0; i % 2 && k < 3; k++)
+			mutate_insn(&p.insns[progen_rng_below(&rng, p.len)],
+				    &rng);
+		if (!bpf64_prog_create(&prog, p.insns, p.len, SYS, NULL)) {
+			differ += prune_differs(prog, &compared, &accepted,
+						&limits);
+			bpf64_prog_free(prog);
+		}
+		progen_release(&p);
+	}
+	TU_CHECK(!differ && accepted > compared / 20,
+		 "pruning vs none: %u compared, %u accepted, %u verdicts differ (and %u by the offset sanity limit)",
+		 compared, accepted, differ, limits);
+}
+
 int main(void)
 {
 	int err = setup_maps();
@@ -1047,5 +1222,7 @@ int main(void)
 	/* VERIFIER_FUZZ=N: a longer soundness run */
 	test_pointer_fuzz(getenv("VERIFIER_FUZZ") ?
 			  strtoul(getenv("VERIFIER_FUZZ"), NULL, 0) : 3000);
+	test_pruning(getenv("VERIFIER_FUZZ") ?
+		     strtoul(getenv("VERIFIER_FUZZ"), NULL, 0) : 2000);
 	return tu_exit();
 }
