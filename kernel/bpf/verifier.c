@@ -1052,9 +1052,9 @@ static int run_verifier(struct venv *env)
 }
 
 /*
- * What the JIT reserves: the deepest function's stack, or all of it when
- * the program reads stack it never wrote (reads do not count in
- * stack_depth), which its frames then start zeroed for.
+ * What the JIT reserves: the deepest function's stack, reads of what was
+ * never written included; a program that does those gets its frames
+ * zeroed (zero_stack).
  */
 static void hand_over_stack(struct bpf64_prog *prog, const struct venv *env)
 {
@@ -1063,7 +1063,7 @@ static void hand_over_stack(struct bpf64_prog *prog, const struct venv *env)
 	for (i = 0; i < env->nr_subprogs; i++)
 		depth = max(depth, env->subprog[i].stack_depth);
 	prog->zero_stack = env->read_uninit_stack;
-	prog->stack_depth = prog->zero_stack ? BPF64_MAX_STACK : depth;
+	prog->stack_depth = depth;
 	prog->stack_verified = true;
 }
 
