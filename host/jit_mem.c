@@ -7,6 +7,11 @@
  * Mapping, faulting in and unmapping pages costs more than compiling a
  * small program, so freed images go back to read + write and wait, up to
  * JIT_MEM_CACHED runs of pages, for an image of the same page count.
+ *
+ * Each run of pages lies between two inaccessible guard pages of its own
+ * mapping: the kernel would otherwise merge it with a neighbour of the
+ * same protection (another image, any anonymous mapping) and split it off
+ * again at each mprotect(), which costs more than the change itself.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -53,7 +58,8 @@ static void *jit_mem_take(size_t size)
 
 void *bpf64_jit_alloc(size_t size)
 {
-	void *p;
+	size_t page = sysconf(_SC_PAGESIZE);
+	u8 *p;
 
 	if (!size)
 		return NULL;
@@ -61,9 +67,15 @@ void *bpf64_jit_alloc(size_t size)
 	p = jit_mem_take(size);
 	if (p)
 		return p;
-	p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+	p = mmap(NULL, size + 2 * page, PROT_NONE,
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	return p == MAP_FAILED ? NULL : p;
+	if (p == MAP_FAILED)
+		return NULL;
+	if (mprotect(p + page, size, PROT_READ | PROT_WRITE)) {
+		munmap(p, size + 2 * page);
+		return NULL;
+	}
+	return p + page;
 }
 
 int bpf64_jit_make_exec(void *p, size_t size)
@@ -92,5 +104,6 @@ void bpf64_jit_free(void *p, size_t size)
 		pthread_mutex_unlock(&jit_mem_lock);
 	}
 	if (!keep)
-		munmap(p, size);
+		munmap((u8 *)p - sysconf(_SC_PAGESIZE),
+		       size + 2 * sysconf(_SC_PAGESIZE));
 }

@@ -391,13 +391,10 @@ int bpf64_sys_prog_load(union bpf_attr *attr)
 	err = log_attr_check(attr);
 	if (err)
 		return err;
-	if (attr->log_buf) {
-		log.size = attr->log_size;
-		log.level = attr->log_level;
-		log.buf = bpf64_zalloc(log.size + 1);
-		if (!log.buf)
-			return -ENOMEM;
-	}
+	/* The log grows as it fills: most loads write a line or none. */
+	if (attr->log_buf &&
+	    bpf64_log_alloc(&log, attr->log_size, attr->log_level))
+		return -ENOMEM;
 
 	err = -ENOMEM;
 	prog = bpf64_zalloc(sizeof(*prog));
@@ -430,7 +427,7 @@ int bpf64_sys_prog_load(union bpf_attr *attr)
 		bpf64_prog_put(prog);
 	err = fd;
 out_log:
-	bpf64_free(log.buf);
+	bpf64_log_free(&log);
 	return err;
 }
 

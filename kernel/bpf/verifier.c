@@ -1126,6 +1126,22 @@ static int run_verifier(struct venv *env)
 	return err;
 }
 
+/*
+ * What the JIT reserves: the deepest function's stack, reads of what was
+ * never written included; a program that does those gets its frames
+ * zeroed (zero_stack).
+ */
+static void hand_over_stack(struct bpf64_prog *prog, const struct venv *env)
+{
+	u32 i, depth = 0;
+
+	for (i = 0; i < env->nr_subprogs; i++)
+		depth = max(depth, env->subprog[i].stack_depth);
+	prog->zero_stack = env->read_uninit_stack;
+	prog->stack_depth = depth;
+	prog->stack_verified = true;
+}
+
 int bpf64_verify_aux(struct bpf64_prog *prog, struct bpf64_log *log,
 		     struct bpf64_insn_aux **auxp)
 {
@@ -1174,7 +1190,7 @@ int bpf64_verify_aux(struct bpf64_prog *prog, struct bpf64_log *log,
 			  env->peak_states, 0U);
 	}
 	if (!err)
-		prog->zero_stack = env->read_uninit_stack;
+		hand_over_stack(prog, env);
 	if (!err && auxp) {
 		*auxp = env->aux;
 		env->aux = NULL;

@@ -318,6 +318,7 @@ static int stack_read(struct venv *env, u32 regno, s32 insn_off, u32 size,
 		err = stack_init_check(env, regno, reg, off, max, size, false);
 	if (err)
 		return err;
+	note_depth(env, reg, off);	/* root may read what was never written */
 	s = slot_at(f, off);
 	if (off == max && spill_size(s) == 8 && size == 8 && !(off % 8)) {
 		if (dst)

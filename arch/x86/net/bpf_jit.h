@@ -36,25 +36,37 @@ enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI,
 /* Bytes one instruction (with its function's prologue) emits at most. */
 #define JIT_MAX_INSN_BYTES	256
 /*
- * Every image starts with the stub that C calls (bpf_jit_image.c), then
- * the main function; a tail call enters the main function directly.
+ * An image that needs the run starts with the stub that C calls
+ * (bpf_jit_image.c), then the main function; a tail call enters the main
+ * function directly.
  */
 #define JIT_STUB_LEN	13
 
-/* Kinds of recorded control transfers, besides jcc conditions 0x0-0xf. */
+/*
+ * Kinds of layout items, besides jcc conditions 0x0-0xf: jumps, local
+ * calls and the alignment of a loop head.
+ */
 #define JIT_JMP		0x10
 #define JIT_CALL	0x11
+#define JIT_ALIGN	0x12
 
 /* What an instruction is besides itself. */
 #define JIT_ENTRY	1	/* the first of a function */
 #define JIT_TARGET	2	/* a jump lands on it */
+#define JIT_LOOP	4	/* a backward jump lands on it */
 
-/* A jump or local call, emitted long at @at, aimed at insn @target. */
+/*
+ * A layout item.  A jump or local call is emitted long at @at, aimed at
+ * insn @target; its padding goes at @start, before the compare that fuses
+ * with it.  A JIT_ALIGN pads at @start (= @at) to a 32-byte boundary.
+ */
 struct jit_jump {
+	u32 start;
 	u32 at;
 	u32 target;
-	u32 shrink;	/* bytes saved by short jumps before this one */
-	u8 kind;	/* jcc condition, JIT_JMP or JIT_CALL */
+	s32 delta;	/* bytes padding added and short jumps saved before */
+	u8 pad;		/* NOP bytes at @start */
+	u8 kind;	/* jcc condition, JIT_JMP, JIT_CALL or JIT_ALIGN */
 	bool is_short;
 };
 
@@ -81,7 +93,10 @@ struct jit_ctx {
 	u8 *mark;		/* JIT_ENTRY, JIT_TARGET */
 	u8 fn_saves;		/* saves of the function being emitted */
 	bool fused;		/* the next insn was emitted with this one */
-	struct jit_jump *jumps;	/* len + 1, the last a sentinel */
+	bool stub;		/* the image starts with the stub (run state) */
+	bool bmi2;		/* shlx, shrx, sarx may be used */
+	u32 frame;		/* the stack each function reserves */
+	struct jit_jump *jumps;	/* 2 * len + 1, the last a sentinel */
 	u32 nr_jumps;
 	struct bpf64_log *log;
 };

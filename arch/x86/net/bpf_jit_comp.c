@@ -7,9 +7,10 @@
  * blinding register AX onto r10; r9-r11 of x86 are scratch (shifts by a
  * register, divisions, fetching atomics, packet loads) and r12 holds the
  * run.  Every function of the program (the main one and each target of a
- * local call) gets its own prologue: push rbp, a 512-byte frame below it
- * (zeroed when the verifier let the program read stack it never wrote),
- * then only the callee-saved registers that function names.
+ * local call) gets its own prologue: push rbp, a frame below it of the
+ * verifier's stack depth (512 bytes for unverified programs; zeroed when
+ * the verifier let the program read stack it never wrote), then only the
+ * callee-saved registers that function names.
  */
 #include "bpf_jit.h"
 
@@ -51,12 +52,20 @@ static void emit_mov_imm64(struct jit_ctx *c, u8 dst, u64 v)
 	}
 }
 
-/* op r/m, imm8 or imm32 with the group-1 /digit. */
+/*
+ * op r/m, imm8 or imm32 with the group-1 /digit; an imm32 with eax / rax
+ * has the one-byte-shorter form op*8+5.
+ */
 static void emit_alu_imm(struct jit_ctx *c, bool w, u8 digit, u8 dst, s32 imm)
 {
 	bool near = is_imm8(imm);
 
-	emit_rr(c, w, near ? 0x83 : 0x81, digit, dst);
+	if (dst == RAX && !near) {
+		emit_rex(c, w, 0, RAX, false);
+		emit1(c, digit << 3 | 5);
+	} else {
+		emit_rr(c, w, near ? 0x83 : 0x81, digit, dst);
+	}
 	memcpy(c->buf + c->pos, &imm, 4);
 	c->pos += near ? 1 : 4;
 }
@@ -68,6 +77,9 @@ struct alu_op {
 	u8 digit;	/* group 1 (0x81) or shift (0xc1) /digit */
 	bool shift;
 };
+
+/* BMI2's shlx, shrx, sarx: the VEX pp field (66, F2, F3) by shift digit */
+static const u8 shiftx_pp[8] = { [4] = 1, [5] = 3, [7] = 2 };
 
 static const struct alu_op alu_ops[16] = {
 	[BPF_ADD >> 4] = { 0x01, 0 },
@@ -84,10 +96,20 @@ static void emit_shift(struct jit_ctx *c, const struct bpf_insn *insn,
 		       bool w, u8 dst, u8 digit)
 {
 	u8 src = reg_map[insn->src_reg], d = dst;
+	u8 count = insn->imm & (w ? 63 : 31);
 
 	if (BPF_SRC(insn->code) == BPF_K) {
-		emit_rr(c, w, 0xc1, digit, dst);
-		emit1(c, insn->imm & (w ? 63 : 31));
+		emit_rr(c, w, count == 1 ? 0xd1 : 0xc1, digit, dst);
+		if (count != 1)
+			emit1(c, count);
+		return;
+	}
+	if (c->bmi2) {
+		/* VEX.LZ.pp.0F38.W F7 /r: dst = dst shifted by src */
+		emit1(c, 0xc4);
+		emit1(c, (~dst & 8) << 4 | 0x40 | (~dst & 8) << 2 | 0x02);
+		emit1(c, w << 7 | (~src & 15) << 3 | shiftx_pp[digit]);
+		emitn(c, 0xf7 | (0xc0 | (dst & 7) << 3 | (dst & 7)) << 8, 2);
 		return;
 	}
 	if (src == RCX) {
@@ -400,12 +422,14 @@ static const u8 jcc[16] = {
 
 /*
  * A jump to the body of @target, or a local call of it (JIT_CALL): the
- * long form, recorded for the layout to shorten and aim.
+ * long form, recorded for the layout to shorten, aim and pad at @start
+ * (where the compare that fuses with it starts).
  */
-static void emit_jump(struct jit_ctx *c, u32 target, u8 kind)
+static void emit_jump(struct jit_ctx *c, u32 target, u8 kind, u32 start)
 {
 	struct jit_jump *j = &c->jumps[c->nr_jumps++];
 
+	j->start = start;
 	j->at = c->pos;
 	j->target = target;
 	j->kind = kind;
@@ -452,6 +476,7 @@ static void emit_cond_jump(struct jit_ctx *c, const struct bpf_insn *insn,
 	u8 dst = reg_map[insn->dst_reg], src = reg_map[insn->src_reg];
 	u8 op = BPF_OP(insn->code);
 	u8 sel = select_source(c, insn, i);
+	u32 start = c->pos;
 
 	if (BPF_SRC(insn->code) == BPF_X) {
 		emit_rr(c, w, op == BPF_JSET ? 0x85 : 0x39, src, dst);
@@ -464,7 +489,7 @@ static void emit_cond_jump(struct jit_ctx *c, const struct bpf_insn *insn,
 		emit_alu_imm(c, w, 7, dst, insn->imm);	/* cmp */
 	}
 	if (sel == 0xff) {
-		emit_jump(c, i + 1 + insn->off, jcc[op >> 4]);
+		emit_jump(c, i + 1 + insn->off, jcc[op >> 4], start);
 		return;
 	}
 	emit_rr(c, true, 0x0f40 | (jcc[op >> 4] ^ 1),	/* cmov */
@@ -472,10 +497,10 @@ static void emit_cond_jump(struct jit_ctx *c, const struct bpf_insn *insn,
 	c->fused = true;
 }
 
-/* Zero the frame [rbp - 512, rbp): a loop of 8-byte stores. */
+/* Zero the frame [rbp - frame, rbp): a loop of 8-byte stores. */
 static void emit_zero_frame(struct jit_ctx *c)
 {
-	emit_mov_imm(c, true, AUX, -JIT_FRAME / 8);
+	emit_mov_imm(c, true, AUX, -(s32)c->frame / 8);
 	emit_rr(c, false, 0x31, AUX2, AUX2);		/* xor r10d, r10d */
 	emit4(c, 0xdd54894e);		/* mov [rbp + r11 * 8 + 0], r10 */
 	emit1(c, 0x00);
@@ -492,9 +517,10 @@ static void emit_prologue(struct jit_ctx *c, u8 saves)
 	for (i = 0; i < ARRAY_SIZE(saved_regs); i++)
 		n += saves >> i & 1;
 	/* Keep rsp 16-byte aligned at calls: frame + pushes + 8 */
-	emit_rr(c, true, 0x81, 5, RSP);			/* sub rsp, imm32 */
-	emit4(c, JIT_FRAME + (n & 1) * 8);
-	if (c->prog->zero_stack)
+	n = c->frame + ((c->frame / 8 + n) & 1) * 8;
+	if (n)
+		emit_alu_imm(c, true, 5, RSP, n);	/* sub rsp, n */
+	if (c->prog->zero_stack && c->frame)
 		emit_zero_frame(c);
 	for (i = 0; i < ARRAY_SIZE(saved_regs); i++)
 		if (saves >> i & 1)
@@ -579,7 +605,7 @@ static int emit_call(struct jit_ctx *c, const struct bpf_insn *insn, u32 i)
 	const char *name;
 
 	if (insn->src_reg == BPF_PSEUDO_CALL) {
-		emit_jump(c, i + 1 + insn->imm, JIT_CALL);
+		emit_jump(c, i + 1 + insn->imm, JIT_CALL, c->pos);
 		return 0;
 	}
 	if (BPF_SRC(insn->code) == BPF_X || insn->src_reg) {
@@ -612,7 +638,7 @@ static int emit_jmp_class(struct jit_ctx *c, const struct bpf_insn *insn,
 	switch (op) {
 	case BPF_JA:
 		emit_jump(c, i + 1 + (BPF_CLASS(insn->code) == BPF_JMP32 ?
-				      insn->imm : insn->off), JIT_JMP);
+				      insn->imm : insn->off), JIT_JMP, c->pos);
 		return 0;
 	case BPF_CALL:
 		return emit_call(c, insn, i);
@@ -719,9 +745,16 @@ static int emit_insn(struct jit_ctx *c, const struct bpf_insn *insn, u32 i)
 
 int bpf64_jit_emit_insn(struct jit_ctx *c, u32 i)
 {
+	struct jit_jump *j;
+
 	if (c->mark[i] & JIT_ENTRY) {
 		c->fn_saves = c->saves[i];
 		emit_prologue(c, c->fn_saves);
+	}
+	if (c->mark[i] & JIT_LOOP) {
+		j = &c->jumps[c->nr_jumps++];
+		j->kind = JIT_ALIGN;
+		j->start = j->at = c->pos;
 	}
 	c->body[i] = c->pos;
 	return emit_insn(c, &c->insns[i], i);
@@ -730,7 +763,9 @@ int bpf64_jit_emit_insn(struct jit_ctx *c, u32 i)
 /*
  * Functions start at insn 0 and at every local call's target; each saves
  * the callee-saved registers it names (saves[] of its first insn).  Jump
- * targets are marked for the fusions, which must not swallow one.
+ * targets are marked for the fusions, which must not swallow one, and
+ * targets of backward jumps (loop heads) for alignment.  Only tail calls
+ * and packet loads need the run state, hence the stub.
  */
 void bpf64_jit_find_functions(struct jit_ctx *c)
 {
@@ -739,23 +774,27 @@ void bpf64_jit_find_functions(struct jit_ctx *c)
 		[BPF_REG_9] = 8,
 	};
 	const struct bpf_insn *insn;
-	u8 mask = 0, op;
-	u32 i;
+	u8 mask = 0, op, class;
+	u32 i, t;
 
 	c->mark[0] = JIT_ENTRY;
 	for (i = 0; i < c->len; i++) {
 		insn = &c->insns[i];
 		op = BPF_OP(insn->code);
+		class = BPF_CLASS(insn->code);
+		c->stub |= class == BPF_LD && BPF_MODE(insn->code) != BPF_IMM;
 		if (!bpf64_is_jmp_class(insn->code) || op == BPF_EXIT)
 			continue;
 		if (op == BPF_CALL) {
 			if (insn->src_reg == BPF_PSEUDO_CALL)
 				c->mark[i + 1 + insn->imm] |= JIT_ENTRY;
-		} else {
-			c->mark[i + 1 + (op == BPF_JA &&
-					 BPF_CLASS(insn->code) == BPF_JMP32 ?
-					 insn->imm : insn->off)] |= JIT_TARGET;
+			c->stub |= !insn->src_reg &&
+				   insn->imm == BPF_FUNC_tail_call;
+			continue;
 		}
+		t = i + 1 + (op == BPF_JA && class == BPF_JMP32 ?
+			     insn->imm : insn->off);
+		c->mark[t] |= t <= i ? JIT_TARGET | JIT_LOOP : JIT_TARGET;
 	}
 	for (i = c->len; i-- > 0; ) {
 		insn = &c->insns[i];

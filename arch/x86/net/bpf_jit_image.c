@@ -4,20 +4,21 @@
  *
  * Layout in one emission: every instruction is emitted once into a
  * buffer, jumps between instructions and local calls in their long form
- * (rel32), each recorded.  Relaxation then works on the jump list alone:
- * all jumps start short; a pass computes where each would land with the
- * bytes the short ones save and makes long every short one whose
- * displacement does not fit in 8 bits, until a pass changes nothing
- * (lengthening only moves code apart, so this ends, and the last pass
- * checked every short jump against the final layout).  The code is then
- * copied once into the image with each jump in its final form; code
- * between jumps moves as a block, so the position-independent short jumps
- * inside one instruction's code stay right.
+ * (rel32), each recorded, and so are loop heads.  Relaxation then works
+ * on that list alone: all jumps start short; a pass lays the list out
+ * (the bytes short jumps save, the padding that aligns loop heads and
+ * keeps jumps within 32-byte blocks) and makes long every short one whose
+ * displacement does not fit in 8 bits, until a pass changes nothing.  The
+ * code is then copied once into the image with the padding and each jump
+ * in its final form; code between items moves as a block, so the
+ * position-independent short jumps inside one instruction's code stay
+ * right.
  *
- * An image starts with a stub, the C function
- * u64 fn(r1, r2, r3, r4, r5, struct jit_run *): it keeps the run in r12
- * for the whole run and calls the main function, which tail calls enter
- * directly.
+ * An image is the C function u64 fn(r1, r2, r3, r4, r5, struct jit_run *).
+ * Where tail calls or packet loads need the run, it starts with a stub
+ * that keeps the run in r12 for the whole run and calls the main
+ * function, which tail calls enter directly; otherwise it is the main
+ * function.  Images start page-aligned.
  */
 #include <linux/bpf64/map.h>
 #include "bpf_jit.h"
@@ -28,6 +29,7 @@
 struct bpf64_jit_image {
 	u8 *code;
 	u32 len;
+	u32 main;		/* where the main function starts */
 	size_t alloc;
 };
 
@@ -38,7 +40,9 @@ static const u8 jit_stub[JIT_STUB_LEN] = {
 
 static u32 long_len(const struct jit_jump *j)
 {
-	return j->kind == JIT_JMP || j->kind == JIT_CALL ? 5 : 6;
+	static const u8 len[3] = { 5, 5, 0 };	/* JIT_JMP, JIT_CALL, JIT_ALIGN */
+
+	return j->kind < JIT_JMP ? 6 : len[j->kind - JIT_JMP];
 }
 
 static u32 jump_len(const struct jit_jump *j)
@@ -46,28 +50,70 @@ static u32 jump_len(const struct jit_jump *j)
 	return j->is_short ? 2 : long_len(j);
 }
 
-/* The displacement of @j in the layout its shrink fields describe. */
+/*
+ * Where buffer offset @x (an instruction's start, whose first item is
+ * @idx) lands: after the padding of items that pad right there, so that a
+ * jump to an aligned loop head lands on the head, not on the NOPs.
+ */
+static s64 final_pos(const struct jit_ctx *c, u32 x, u32 idx)
+{
+	const struct jit_jump *j = &c->jumps[idx];
+	s64 d = j->delta;
+
+	for (; j->start == x; j++)
+		d += j->pad;
+	return x + d;
+}
+
+/* The displacement of @j in the layout its delta fields describe. */
 static s64 jump_rel(const struct jit_ctx *c, const struct jit_jump *j)
 {
 	u32 t = j->target;
 	u32 to = j->kind == JIT_CALL ? c->off[t] : c->body[t];
 
-	to -= c->jumps[c->nj[t]].shrink;
-	return (s64)to - (j->at - j->shrink + jump_len(j));
+	return final_pos(c, to, c->nj[t]) -
+	       ((s64)j->at + j->delta + j->pad + jump_len(j));
 }
 
-static void set_shrinks(struct jit_ctx *c)
+/*
+ * The padding an item needs where it would start (@pos): a loop head to
+ * the next 32-byte boundary; a jump with its fused compare (@len bytes)
+ * so that it neither crosses nor ends at one, as the assembler's
+ * -mbranches-within-32B-boundaries (Intel's JCC erratum: such a jump
+ * cannot be cached in the decoded-instruction cache and runs from the
+ * slower legacy decoders).  Local calls do not need it.
+ */
+static u32 item_pad(const struct jit_jump *j, s64 pos, u32 len)
+{
+	u32 gap = -pos & 31;
+
+	if (j->kind == JIT_ALIGN)
+		return gap;
+	if (j->kind == JIT_CALL || (pos & 31) + len < 32)
+		return 0;
+	return gap;
+}
+
+/* Each item's padding and delta for the current jump forms. */
+static void set_layout(struct jit_ctx *c)
 {
 	struct jit_jump *j, *end = c->jumps + c->nr_jumps;
-	u32 shrink = 0;
+	s32 delta = 0;
 
 	for (j = c->jumps; j < end; j++) {
-		j->shrink = shrink;
-		shrink += long_len(j) - jump_len(j);
+		j->delta = delta;
+		j->pad = item_pad(j, (s64)j->start + delta,
+				  j->at - j->start + jump_len(j));
+		delta += j->pad + jump_len(j) - long_len(j);
 	}
-	end->shrink = shrink;
+	end->delta = delta;
 }
 
+/*
+ * Jumps only ever go from short to long, and the layout (paddings
+ * included) is a function of the jump forms, so the passes end; the last
+ * one checked every short jump against the final layout.
+ */
 static void relax(struct jit_ctx *c)
 {
 	struct jit_jump *j, *end = c->jumps + c->nr_jumps;
@@ -75,9 +121,9 @@ static void relax(struct jit_ctx *c)
 	int pass;
 
 	for (j = c->jumps; j < end; j++)
-		j->is_short = j->kind != JIT_CALL;
+		j->is_short = j->kind < JIT_CALL;
 	for (pass = 0; changed && pass < JIT_MAX_RELAX; pass++) {
-		set_shrinks(c);
+		set_layout(c);
 		changed = false;
 		for (j = c->jumps; j < end; j++) {
 			if (j->is_short && !is_imm8(jump_rel(c, j))) {
@@ -89,11 +135,35 @@ static void relax(struct jit_ctx *c)
 	if (changed) {
 		for (j = c->jumps; j < end; j++)
 			j->is_short = false;
-		set_shrinks(c);
+		set_layout(c);
 	}
 }
 
-/* The buffer's code into @out, every recorded jump in its final form. */
+/* Intel's recommended NOPs of 1 to 9 bytes. */
+static const u8 jit_nops[9][9] = {
+	{ 0x90 },
+	{ 0x66, 0x90 },
+	{ 0x0f, 0x1f, 0x00 },
+	{ 0x0f, 0x1f, 0x40, 0x00 },
+	{ 0x0f, 0x1f, 0x44, 0x00, 0x00 },
+	{ 0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00 },
+	{ 0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00 },
+	{ 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00 },
+	{ 0x66, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00 },
+};
+
+static u8 *emit_nops(u8 *out, u32 n)
+{
+	u32 k;
+
+	for (; n; n -= k, out += k) {
+		k = min(n, 9U);
+		memcpy(out, jit_nops[k - 1], k);
+	}
+	return out;
+}
+
+/* The buffer's code into @out, with padding, jumps in their final form. */
 static void copy_out(const struct jit_ctx *c, u8 *out)
 {
 	const struct jit_jump *j, *end = c->jumps + c->nr_jumps;
@@ -101,6 +171,12 @@ static void copy_out(const struct jit_ctx *c, u8 *out)
 	s32 rel;
 
 	for (j = c->jumps; j < end; j++) {
+		n = j->start - src;
+		memcpy(out, c->buf + src, n);
+		out = emit_nops(out + n, j->pad);
+		src = j->start;
+		if (j->kind == JIT_ALIGN)
+			continue;
 		n = j->at - src;
 		memcpy(out, c->buf + src, n);
 		out += n;
@@ -142,8 +218,10 @@ static int emit_all(struct jit_ctx *c)
 	u32 i;
 	int err;
 
-	memcpy(c->buf, jit_stub, JIT_STUB_LEN);
-	c->pos = JIT_STUB_LEN;
+	if (c->stub) {
+		memcpy(c->buf, jit_stub, JIT_STUB_LEN);
+		c->pos = JIT_STUB_LEN;
+	}
 	for (i = 0; i < c->len; i++) {
 		if (c->pos + JIT_MAX_INSN_BYTES > c->cap && grow_buf(c))
 			return -ENOMEM;
@@ -162,6 +240,7 @@ static int emit_all(struct jit_ctx *c)
 	}
 	c->off[c->len] = c->body[c->len] = c->pos;
 	c->nj[c->len] = c->nr_jumps;
+	c->jumps[c->nr_jumps].start = ~0U;	/* the sentinel */
 	return 0;
 }
 
@@ -184,13 +263,17 @@ static int jit_ctx_init(struct jit_ctx *c, const struct bpf64_prog *prog,
 	c->insns = insns;
 	c->len = len;
 	c->log = log;
-	c->jumps = bpf64_zalloc_array(n, sizeof(struct jit_jump) +
+	/* unverified programs (tests, raw runs) get Linux's whole stack */
+	c->frame = prog->stack_verified ? round_up(prog->stack_depth, 8) :
+		   JIT_FRAME;
+	/* up to two items per insn: a loop head's alignment, a jump */
+	c->jumps = bpf64_zalloc_array(n, 2 * sizeof(struct jit_jump) +
 				      3 * sizeof(u32) + 2);
 	c->cap = len * 12 + 2 * JIT_MAX_INSN_BYTES;
 	c->buf = bpf64_zalloc(c->cap);
 	if (!c->jumps || !c->buf)
 		return -ENOMEM;
-	p = (u8 *)(c->jumps + n);
+	p = (u8 *)(c->jumps + 2 * n);
 	c->off = (u32 *)p;
 	c->body = c->off + n;
 	c->nj = c->body + n;
@@ -209,7 +292,8 @@ static int jit_finish(struct jit_ctx *c, struct bpf64_jit_image **imgp)
 	if (!img)
 		return -ENOMEM;
 	relax(c);
-	img->len = c->pos - c->jumps[c->nr_jumps].shrink;
+	img->len = c->pos + c->jumps[c->nr_jumps].delta;
+	img->main = c->stub ? JIT_STUB_LEN : 0;
 	img->alloc = img->len;
 	img->code = bpf64_jit_alloc(img->alloc);
 	if (!img->code) {
@@ -228,6 +312,33 @@ static int jit_finish(struct jit_ctx *c, struct bpf64_jit_image **imgp)
 	return 0;
 }
 
+static void jit_cpuid(u32 leaf, u32 *a, u32 *b)
+{
+	u32 c = 0, d;
+
+	__asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "+c"(c), "=d"(d)
+			 : "a"(leaf));
+}
+
+/* BMI2 (cpuid leaf 7, ebx bit 8), asked once. */
+static bool jit_has_bmi2(void)
+{
+	static int bmi2 = -1;
+	int v = READ_ONCE(bmi2);
+	u32 a, b;
+
+	if (v < 0) {
+		jit_cpuid(0, &a, &b);
+		v = 0;
+		if (a >= 7) {
+			jit_cpuid(7, &a, &b);
+			v = b >> 8 & 1;
+		}
+		WRITE_ONCE(bmi2, v);
+	}
+	return v;
+}
+
 int bpf64_jit_compile(const struct bpf64_prog *prog, u32 flags,
 		      struct bpf64_log *log, struct bpf64_jit_image **imgp)
 {
@@ -238,7 +349,7 @@ int bpf64_jit_compile(const struct bpf64_prog *prog, u32 flags,
 	int err;
 
 	*imgp = NULL;
-	if (flags & ~BPF64_JIT_F_BLIND) {
+	if (flags & ~(BPF64_JIT_F_BLIND | BPF64_JIT_F_NO_BMI2)) {
 		bpf64_log(log, "JIT flags 0x%x not supported\n", flags);
 		return -EOPNOTSUPP;
 	}
@@ -250,6 +361,7 @@ int bpf64_jit_compile(const struct bpf64_prog *prog, u32 flags,
 		insns = blinded;
 	}
 	err = jit_ctx_init(&c, prog, insns, len, log);
+	c.bmi2 = !(flags & BPF64_JIT_F_NO_BMI2) && jit_has_bmi2();
 	if (!err)
 		err = emit_all(&c);
 	if (!err)
@@ -288,7 +400,7 @@ const u8 *bpf64_jit_tail_target(struct jit_run *jr, struct bpf64_map *map,
 		return NULL;
 	}
 	run->tail_progs[run->tail_calls++] = prog;
-	return prog->jit->code + JIT_STUB_LEN;
+	return prog->jit->code + prog->jit->main;
 }
 
 #define JIT_SKF_NET_OFF	(-0x100000)	/* Linux's SKF_NET_OFF */

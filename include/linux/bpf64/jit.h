@@ -34,6 +34,8 @@ extern int bpf64_jit_harden;
  * immediate of the program appears in the image.
  */
 #define BPF64_JIT_F_BLIND	(1U << 0)
+/* No BMI2 even where the CPU has it (tests of the fallback). */
+#define BPF64_JIT_F_NO_BMI2	(1U << 1)
 
 /*
  * Compile @prog to native code.  Returns 0 with the image in *imgp, or

@@ -148,6 +148,12 @@ struct bpf64_prog {
 	 * as in Linux): its frames start zeroed so the read is defined.
 	 */
 	bool zero_stack;
+	/*
+	 * Set by a successful verify: the most stack any of the program's
+	 * functions touches, in bytes (the JIT reserves it rounded up to 8).
+	 */
+	bool stack_verified;
+	u32 stack_depth;
 	u32 max_ctx_offset;	/* the furthest context byte accessed, + 1 */
 	/* set by BPF_PROG_LOAD (kernel/bpf/syscall.c) */
 	u32 type;				/* enum bpf_prog_type */

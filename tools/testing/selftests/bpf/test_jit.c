@@ -6,7 +6,12 @@
  *  - register corner cases of atomics, shifts, divisions, helper calls;
  *  - LD_ABS / LD_IND against the interpreter, and in socket filters JITed,
  *    interpreted and on Linux through the backends;
- *  - zeroed frames (prog->zero_stack), directly and after a tail call;
+ *  - zeroed frames (prog->zero_stack), whole and as deep as the verifier's
+ *    depth, directly and after a tail call;
+ *  - placement, decoded by objdump: loop heads 32-byte aligned, no jump
+ *    with its fused compare across or at a 32-byte boundary;
+ *  - frames of the verifier's depth, the entry without the stub, BMI2
+ *    shifts and their fallback;
  *  - tail calls through the backends: bpf64 JITed, interpreted, blinded,
  *    and Linux, which must all give the same counts and results;
  *  - constant blinding: immediates scanned for in the images;
@@ -26,11 +31,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <linux/bpf64/insn.h>
 #include <linux/bpf64/jit.h>
 #include <linux/bpf64/map.h>
 #include <linux/bpf64/prog.h>
+#include <linux/bpf64/verifier.h>
 
 #include "backend_util.h"
 #include "bpf64/asm.h"
@@ -306,7 +313,7 @@ static void test_difftest(u32 count, u64 seed, u32 body_len, u32 flags)
  * then agree), filled from @mem each time; returns 1 when they agree.
  */
 static int diff_insns(const struct bpf_insn *insns, u32 cnt, const u8 *mem,
-		      const struct bpf64_prog_ops *ops)
+		      const struct bpf64_prog_ops *ops, u32 flags)
 {
 	u8 buf[EDGE_MEM], after[EDGE_MEM];
 	struct bpf64_log log = new_log();
@@ -327,7 +334,7 @@ static int diff_insns(const struct bpf_insn *insns, u32 cnt, const u8 *mem,
 	memcpy(after, buf, EDGE_MEM);
 	memcpy(buf, mem, EDGE_MEM);
 	if (!err)
-		err = bpf64_jit_compile(prog, 0, &log, &img);
+		err = bpf64_jit_compile(prog, flags, &log, &img);
 	if (!err)
 		ok = jit_run(img, args) == r0 &&
 		     !memcmp(after, buf, EDGE_MEM);
@@ -379,7 +386,7 @@ static void test_atomic_regs(const u8 *mem)
 
 		n++;
 		agree += diff_insns(insns, ARRAY_SIZE(insns), mem,
-				    &difftest_ops);
+				    &difftest_ops, 0);
 	}
 	TU_CHECK(agree == n,
 		 "atomics, r0/r3/r4/r6 as base and operand: %u of %u agree",
@@ -389,9 +396,11 @@ static void test_atomic_regs(const u8 *mem)
 /*
  * Shifts by a register and divisions, whose x86 forms need rcx and
  * rax:rdx, with r0 (rax), r3 (rdx) and r4 (rcx) in every role, and the
- * divisors that Linux defines specially: 0, -1 (with INT_MIN), 1.
+ * divisors that Linux defines specially: 0, -1 (with INT_MIN), 1.  With
+ * @flags BPF64_JIT_F_NO_BMI2, shifts go through rcx even where the CPU
+ * has shlx / shrx / sarx.
  */
-static void test_alu_regs(const u8 *mem)
+static void test_alu_regs(const u8 *mem, u32 flags)
 {
 	static const struct { u8 op; s16 off; } ops[] = {
 		{ BPF_LSH }, { BPF_RSH }, { BPF_ARSH }, { BPF_DIV }, { BPF_MOD },
@@ -425,11 +434,11 @@ static void test_alu_regs(const u8 *mem)
 
 		n++;
 		agree += diff_insns(insns, ARRAY_SIZE(insns), mem,
-				    &difftest_ops);
+				    &difftest_ops, flags);
 	}
 	TU_CHECK(agree == n,
-		 "shifts and divisions, r0/r3/r4/r7 in every role: %u of %u agree",
-		 agree, n);
+		 "shifts and divisions, r0/r3/r4/r7 in every role%s: %u of %u agree",
+		 flags ? ", no BMI2" : "", agree, n);
 }
 
 /* A helper that tells its five arguments apart. */
@@ -491,7 +500,7 @@ static void test_calls(const u8 *mem)
 		BPF64_EXIT_INSN(),
 	};
 
-	TU_CHECK(diff_insns(insns, ARRAY_SIZE(insns), mem, &mix5_ops),
+	TU_CHECK(diff_insns(insns, ARRAY_SIZE(insns), mem, &mix5_ops, 0),
 		 "helper with five arguments in nested local calls");
 }
 
@@ -501,7 +510,8 @@ static void test_edges(u64 seed)
 
 	progen_fill(mem, sizeof(mem), seed);
 	test_atomic_regs(mem);
-	test_alu_regs(mem);
+	test_alu_regs(mem, 0);
+	test_alu_regs(mem, BPF64_JIT_F_NO_BMI2);
 	test_calls(mem);
 }
 
@@ -654,12 +664,12 @@ static void test_ld_pkt(u64 seed)
 }
 
 /*
- * Every slot of the frame [r10 - 512, r10) of main and of a local call:
+ * Every slot of the frame [r10 - depth, r10) of main and of a local call:
  * written with -1 (@write), or ORed into r0.  main keeps r6 in both, so
  * the two programs' frames lie at the same addresses when run one after
  * the other from the same place.
  */
-static u32 frame_prog(struct bpf_insn *insns, bool write)
+static u32 frame_prog(struct bpf_insn *insns, bool write, s32 depth)
 {
 	struct bpf_insn body[] = {
 		BPF64_MOV64_IMM(BPF_REG_4, -1),
@@ -670,7 +680,7 @@ static u32 frame_prog(struct bpf_insn *insns, bool write)
 			BPF64_LDX_MEM(BPF_DW, BPF_REG_3, BPF_REG_2, 0),
 		BPF64_ALU64_REG(BPF_OR, BPF_REG_0, BPF_REG_3),
 		BPF64_MOV64_REG(BPF_REG_3, BPF_REG_10),
-		BPF64_ALU64_IMM(BPF_ADD, BPF_REG_3, -BPF64_MAX_STACK),
+		BPF64_ALU64_IMM(BPF_ADD, BPF_REG_3, -depth),
 		BPF64_JMP_REG(BPF_JGT, BPF_REG_2, BPF_REG_3, -6),
 	};
 	u32 n = 0, k;
@@ -688,16 +698,20 @@ static u32 frame_prog(struct bpf_insn *insns, bool write)
 	return n;
 }
 
-static struct bpf64_jit_image *jit_frame_prog(bool write, bool zero_stack)
+/* @depth: as the verifier would hand it over; the whole stack if 0 */
+static struct bpf64_jit_image *jit_frame_prog(bool write, bool zero_stack,
+					      s32 depth)
 {
 	struct bpf_insn insns[32];
 	struct bpf64_log log = new_log();
 	struct bpf64_jit_image *img = NULL;
 	struct bpf64_prog *prog = NULL;
-	u32 n = frame_prog(insns, write);
+	u32 n = frame_prog(insns, write, depth ? depth : BPF64_MAX_STACK);
 
 	if (!bpf64_prog_create(&prog, insns, n, &difftest_ops, &log)) {
 		prog->zero_stack = zero_stack;
+		prog->stack_verified = depth;
+		prog->stack_depth = depth;
 		bpf64_jit_compile(prog, 0, &log, &img);
 	}
 	bpf64_prog_free(prog);
@@ -706,18 +720,19 @@ static struct bpf64_jit_image *jit_frame_prog(bool write, bool zero_stack)
 
 /*
  * zero_stack: every frame (main and local calls) starts zeroed, as in the
- * interpreter; without it the reader sees what the writer left in the
- * same frames, which shows the check can fail.
+ * interpreter, whole (@depth 0) or as deep as the verifier found
+ * (@depth); without it the reader sees what the writer left in the same
+ * frames, which shows the check can fail.
  */
-static void test_zero_stack(void)
+static void test_zero_stack(s32 depth)
 {
-	struct bpf64_jit_image *w = jit_frame_prog(true, false);
-	struct bpf64_jit_image *plain = jit_frame_prog(false, false);
-	struct bpf64_jit_image *zero = jit_frame_prog(false, true);
+	struct bpf64_jit_image *w = jit_frame_prog(true, false, 0);
+	struct bpf64_jit_image *plain = jit_frame_prog(false, false, depth);
+	struct bpf64_jit_image *zero = jit_frame_prog(false, true, depth);
 	struct bpf_insn insns[32];
 	struct bpf64_run run = { };
 	u64 args[5] = { }, r_plain = 0, r_zero = 1, r0;
-	u32 n = frame_prog(insns, false);
+	u32 n = frame_prog(insns, false, depth ? depth : BPF64_MAX_STACK);
 
 	if (w && plain && zero) {
 		jit_run(w, args);
@@ -726,13 +741,332 @@ static void test_zero_stack(void)
 		r_zero = jit_run(zero, args);
 	}
 	TU_CHECK(r_plain == ~0ull && !r_zero,
-		 "zero_stack: main's and a callee's frames start zeroed (0x%llx; without it 0x%llx)",
-		 (unsigned long long)r_zero, (unsigned long long)r_plain);
+		 "zero_stack: main's and a callee's %u-byte frames start zeroed (0x%llx; without it 0x%llx)",
+		 depth ? depth : BPF64_MAX_STACK, (unsigned long long)r_zero,
+		 (unsigned long long)r_plain);
 	TU_CHECK(diff_run(insns, n, &run, true, 0, &r0) && !r0,
 		 "zero_stack: the interpreter agrees");
 	bpf64_jit_image_free(w);
 	bpf64_jit_image_free(plain);
 	bpf64_jit_image_free(zero);
+}
+
+/* ---- placement, frames, entry, encodings ---- */
+
+/*
+ * JIT @insns with the verifier's hand-over faked: a stack depth of @depth
+ * bytes (negative: unverified, the whole stack) and @zero_stack.
+ */
+static struct bpf64_jit_image *jit_with(const struct bpf_insn *insns,
+					u32 cnt, s32 depth, bool zero_stack,
+					u32 flags)
+{
+	struct bpf64_log log = new_log();
+	struct bpf64_jit_image *img = NULL;
+	struct bpf64_prog *prog = NULL;
+
+	if (!bpf64_prog_create(&prog, insns, cnt, &difftest_ops, &log)) {
+		prog->stack_verified = depth >= 0;
+		prog->stack_depth = depth;
+		prog->zero_stack = zero_stack;
+		if (bpf64_jit_compile(prog, flags, &log, &img))
+			tu_diag("%s", log_buf);
+	}
+	bpf64_prog_free(prog);
+	return img;
+}
+
+static bool code_has(const struct bpf64_jit_image *img, const u8 *pat, u32 n)
+{
+	const u8 *code;
+	u32 len, i;
+
+	if (!img)
+		return false;
+	code = bpf64_jit_code(img, &len);
+	for (i = 0; i + n <= len; i++)
+		if (!memcmp(code + i, pat, n))
+			return true;
+	return false;
+}
+
+/*
+ * A program of @loops loops, each running 3 times over a body of random
+ * ALU instructions (immediates of 1, 2 and 4 bytes, so that code lands at
+ * every offset) and forward jumps inside the body, some far enough to be
+ * long.  Returns its length.
+ */
+static u32 placement_prog(struct bpf_insn *insns, u32 loops,
+			  struct progen_rng *rng)
+{
+	static const u8 regs[] = { BPF_REG_0, BPF_REG_3, BPF_REG_4, BPF_REG_6,
+				   BPF_REG_9 };
+	static const s32 imms[] = { 0, 1, 100, 1000, 0x12345678, -5 };
+	static const u8 conds[] = { BPF_JEQ, BPF_JNE, BPF_JGT, BPF_JSLT,
+				    BPF_JSET };
+	u32 n = 0, l, k, body, r;
+	u8 dst;
+
+	for (k = 0; k < ARRAY_SIZE(regs); k++)
+		insns[n++] = BPF64_MOV64_IMM(regs[k], k * 77);
+	for (l = 0; l < loops; l++) {
+		u32 head;
+
+		body = 4 + (u32)progen_rng_next(rng) % 60;
+		insns[n++] = BPF64_MOV64_IMM(BPF_REG_2, 3);
+		head = n;
+		for (k = 0; k < body; k++) {
+			r = (u32)progen_rng_next(rng);
+			dst = regs[r % ARRAY_SIZE(regs)];
+			if (r % 7 == 0) {
+				insns[n++] = BPF64_JMP_IMM(conds[r / 7 % 5],
+					dst, imms[r / 35 % 6],
+					r / 210 % (body - k));
+			} else if (r % 7 == 1) {
+				insns[n++] = BPF64_JMP_IMM(BPF_JA, 0, 0,
+							   r / 7 % (body - k));
+			} else {
+				insns[n++] = (r & 64) ?
+					BPF64_ALU64_IMM(BPF_ADD, dst,
+							imms[r / 7 % 6]) :
+					BPF64_ALU32_IMM(BPF_XOR, dst,
+							imms[r / 7 % 6]);
+			}
+		}
+		insns[n++] = BPF64_ALU64_IMM(BPF_SUB, BPF_REG_2, 1);
+		insns[n] = BPF64_JMP_IMM(BPF_JNE, BPF_REG_2, 0, head - n - 1);
+		n++;
+	}
+	for (k = 1; k < ARRAY_SIZE(regs); k++)
+		insns[n++] = BPF64_ALU64_REG(BPF_XOR, BPF_REG_0, regs[k]);
+	insns[n++] = BPF64_EXIT_INSN();
+	return n;
+}
+
+struct x86_insn {
+	unsigned long addr;
+	char op[16];
+	unsigned long target;	/* of a jump */
+};
+
+/*
+ * The image's instructions as objdump decodes them; a count, 0 when
+ * objdump is missing or fails.
+ */
+static u32 objdump_image(const struct bpf64_jit_image *img,
+			 struct x86_insn *out, u32 max)
+{
+	char path[] = "/tmp/test_jit.XXXXXX", cmd[128], line[256], *p;
+	const u8 *code;
+	u32 len, n = 0;
+	FILE *f;
+	int fd;
+
+	code = bpf64_jit_code(img, &len);
+	fd = mkstemp(path);
+	if (fd < 0)
+		return 0;
+	if (write(fd, code, len) != (ssize_t)len)
+		len = 0;
+	close(fd);
+	snprintf(cmd, sizeof(cmd),
+		 "objdump -D -b binary -mi386:x86-64 %s 2>/dev/null", path);
+	f = len ? popen(cmd, "r") : NULL;
+	while (f && fgets(line, sizeof(line), f) && n < max) {
+		struct x86_insn *x = &out[n];
+
+		x->addr = strtoul(line, &p, 16);
+		if (*p != ':' || !(p = strchr(p + 2, '\t')))
+			continue;	/* not code, or a line of more bytes */
+		if (sscanf(p, "%15s %lx", x->op, &x->target) < 1)
+			continue;
+		n++;
+	}
+	if (f && pclose(f))
+		n = 0;
+	unlink(path);
+	if (n < max)
+		out[n].addr = len;	/* where the last instruction ends */
+	return n < max ? n : 0;
+}
+
+/*
+ * Every jump with the compare that fuses with it lies within one 32-byte
+ * block, and every target of a backward jump starts one; @why gets what
+ * broke.
+ */
+static bool placement_ok(const struct x86_insn *x, u32 n, char *why,
+			 size_t size)
+{
+	unsigned long start;
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		if (x[i].op[0] != 'j')
+			continue;
+		start = x[i].addr;
+		if (i && (!strncmp(x[i - 1].op, "cmp", 3) ||
+			  !strncmp(x[i - 1].op, "test", 4)))
+			start = x[i - 1].addr;
+		if (start >> 5 != x[i + 1].addr >> 5) {
+			snprintf(why, size, "%s at 0x%lx..0x%lx crosses or ends at a 32-byte boundary",
+				 x[i].op, start, x[i + 1].addr);
+			return false;
+		}
+		if (x[i].target <= x[i].addr && x[i].target & 31) {
+			snprintf(why, size, "loop head 0x%lx not aligned",
+				 x[i].target);
+			return false;
+		}
+	}
+	return true;
+}
+
+#define PLACEMENT_PROGS	200
+
+static void test_placement(u64 seed)
+{
+	static struct bpf_insn insns[8 * 70 + 16];
+	static struct x86_insn x[4096];
+	struct progen_rng rng;
+	u32 i, n, placed = 0, agree = 0, jumps = 0, loops = 0;
+	char why[128] = "";
+	u8 mem[EDGE_MEM] = { };
+
+	progen_rng_seed(&rng, seed);
+	for (i = 0; i < PLACEMENT_PROGS; i++) {
+		struct bpf64_jit_image *img;
+		u32 k, cnt = placement_prog(insns, 1 + i % 8, &rng);
+
+		img = jit_with(insns, cnt, -1, false, 0);
+		n = img ? objdump_image(img, x, ARRAY_SIZE(x) - 1) : 0;
+		bpf64_jit_image_free(img);
+		if (!n) {
+			tu_skip("objdump cannot decode the images");
+			return;
+		}
+		for (k = 0; k < n; k++) {
+			jumps += x[k].op[0] == 'j';
+			loops += x[k].op[0] == 'j' && x[k].target <= x[k].addr;
+		}
+		if (placement_ok(x, n, why, sizeof(why)))
+			placed++;
+		else if (placed == i)
+			tu_diag("program %u: %s", i, why);
+		agree += diff_insns(insns, cnt, mem, &difftest_ops, 0);
+	}
+	TU_CHECK(placed == PLACEMENT_PROGS && loops >= PLACEMENT_PROGS,
+		 "placement: %u jumps (%u backward) in %u programs: %u with every loop head 32-byte aligned and no jump across or at a 32-byte boundary",
+		 jumps, loops, PLACEMENT_PROGS, placed);
+	TU_CHECK(agree == PLACEMENT_PROGS,
+		 "placement: %u of %u padded programs agree with the interpreter",
+		 agree, PLACEMENT_PROGS);
+}
+
+/* sub rsp, imm8 / imm32 */
+static const u8 sub_rsp8[] = { 0x48, 0x83, 0xec }, sub_rsp32[] = { 0x48, 0x81, 0xec };
+
+/*
+ * Each function reserves the verifier's depth rounded to 8 (and 8 more
+ * when it keeps rsp 16-byte aligned), none without stack; unverified
+ * programs the whole stack.
+ */
+static void test_frames(void)
+{
+	const struct bpf_insn insns[] = {
+		BPF64_MOV64_IMM(BPF_REG_1, 7),
+		BPF64_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, -24),
+		BPF64_LDX_MEM(BPF_DW, BPF_REG_0, BPF_REG_10, -24),
+		BPF64_EXIT_INSN(),
+	};
+	const struct bpf_insn none[] = {
+		BPF64_MOV64_IMM(BPF_REG_0, 7),
+		BPF64_EXIT_INSN(),
+	};
+	const u8 sub32[] = { 0x48, 0x83, 0xec, 32 };
+	const u8 sub512[] = { 0x48, 0x81, 0xec, 0, 2, 0, 0 };
+	struct bpf64_jit_image *d24 = jit_with(insns, 4, 20, false, 0);
+	struct bpf64_jit_image *full = jit_with(insns, 4, -1, false, 0);
+	struct bpf64_jit_image *d0 = jit_with(none, 2, 0, false, 0);
+	struct bpf64_log log = new_log();
+	struct bpf64_prog *prog = NULL;
+	u64 args[5] = { };
+
+	TU_CHECK(code_has(d24, sub32, 4) && !code_has(d24, sub512, 7) &&
+		 jit_run(d24, args) == 7,
+		 "frames: a depth of 20 reserves 24 + 8 for alignment (sub rsp, 32) and runs");
+	TU_CHECK(code_has(full, sub512, 7),
+		 "frames: an unverified program reserves 512 bytes");
+	TU_CHECK(d0 && !code_has(d0, sub_rsp8, 3) &&
+		 !code_has(d0, sub_rsp32, 3) && jit_run(d0, args) == 7,
+		 "frames: no stack, no frame");
+	if (!bpf64_prog_create(&prog, insns, 4, &difftest_ops, &log))
+		bpf64_verify(prog, &log);
+	TU_CHECK(prog && prog->stack_verified && prog->stack_depth == 24,
+		 "frames: the verifier hands over a depth of 24 (%u)",
+		 prog ? prog->stack_depth : 0);
+	bpf64_prog_free(prog);
+	bpf64_jit_image_free(d24);
+	bpf64_jit_image_free(full);
+	bpf64_jit_image_free(d0);
+}
+
+/*
+ * The stub that keeps the run state in r12 only where a tail call or a
+ * packet load needs it: otherwise the image is the main function.
+ */
+static void test_entry(void)
+{
+	const struct bpf_insn plain[] = {
+		BPF64_MOV64_IMM(BPF_REG_0, 3),
+		BPF64_EXIT_INSN(),
+	};
+	const struct bpf_insn ld[] = {
+		BPF64_MOV64_REG(BPF_REG_6, BPF_REG_1),
+		BPF64_RAW_INSN(BPF_LD | BPF_ABS | BPF_B, 0, 0, 0, 0),
+		BPF64_EXIT_INSN(),
+	};
+	struct bpf64_jit_image *a = jit_with(plain, 2, -1, false, 0);
+	struct bpf64_jit_image *b = jit_with(ld, 3, -1, false, 0);
+	const u8 *ca = NULL, *cb = NULL;
+	u64 args[5] = { };
+	u32 len;
+
+	if (a)
+		ca = bpf64_jit_code(a, &len);
+	if (b)
+		cb = bpf64_jit_code(b, &len);
+	TU_CHECK(ca && ca[0] == 0x55 && jit_run(a, args) == 3,
+		 "entry: without tail calls or packet loads the image starts with push rbp, no stub");
+	TU_CHECK(cb && cb[0] == 0x41 && cb[1] == 0x54,
+		 "entry: a packet load keeps the stub (push r12)");
+	bpf64_jit_image_free(a);
+	bpf64_jit_image_free(b);
+}
+
+/* shlx / shrx / sarx where the CPU has BMI2 unless told not to. */
+static void test_bmi2(void)
+{
+	const struct bpf_insn insns[] = {
+		BPF64_MOV64_IMM(BPF_REG_0, 0x123),
+		BPF64_MOV64_IMM(BPF_REG_4, 3),
+		BPF64_ALU64_REG(BPF_LSH, BPF_REG_0, BPF_REG_4),
+		BPF64_EXIT_INSN(),
+	};
+	const u8 shlx[] = { 0xc4, 0xe2, 0xf1, 0xf7, 0xc0 };	/* rax, rax, rcx */
+	struct bpf64_jit_image *on = jit_with(insns, 4, -1, false, 0);
+	struct bpf64_jit_image *off = jit_with(insns, 4, -1, false,
+					       BPF64_JIT_F_NO_BMI2);
+	bool bmi2 = __builtin_cpu_supports("bmi2");
+	u64 args[5] = { };
+
+	TU_CHECK(on && off && code_has(on, shlx, 5) == bmi2 &&
+		 !code_has(off, shlx, 5) && jit_run(on, args) == 0x918 &&
+		 jit_run(off, args) == 0x918,
+		 "BMI2: shlx %s, and not with BPF64_JIT_F_NO_BMI2",
+		 bmi2 ? "used" : "not used (the CPU lacks BMI2)");
+	bpf64_jit_image_free(on);
+	bpf64_jit_image_free(off);
 }
 
 /* ---- tail calls: bpf64 with the JIT on, off, blinding; and Linux ---- */
@@ -1529,7 +1863,12 @@ int main(int argc, char **argv)
 	test_edges(seed);
 	test_ld_pkt(seed);
 	test_ld_backends(seed);
-	test_zero_stack();
+	test_zero_stack(0);
+	test_zero_stack(64);
+	test_placement(seed);
+	test_frames();
+	test_entry();
+	test_bmi2();
 	test_tail_calls();
 	test_tail_bpf64_only();
 	test_blinding(seed);

@@ -423,6 +423,49 @@ static void test_prog_load_errors(void)
  * "mov eax, imm32" (b8 d2 04 00 00), and the copy has the length the info
  * gave.
  */
+/*
+ * The log is the caller's whole buffer however long it gets (bpf64 grows
+ * its own as messages come), and one byte short of what a load writes is
+ * -ENOSPC with the buffer full.
+ */
+static void test_long_log(void)
+{
+	enum { N = 300, CUT = 5000 };
+	static struct bpf_insn insns[N + 2];
+	static char log[1 << 17];
+	struct bpf64_load_opts opts = {
+		.prog_type = BPF_PROG_TYPE_SOCKET_FILTER,
+		.log_buf = log, .log_size = sizeof(log), .log_level = 2,
+	};
+	const struct bpf64_backend *be;
+	size_t len;
+	int fd, i;
+
+	insns[0] = (struct bpf_insn)BPF64_MOV64_IMM(BPF_REG_0, 0);
+	for (i = 1; i <= N; i++)
+		insns[i] = (struct bpf_insn)BPF64_ALU64_IMM(BPF_ADD, BPF_REG_0, i);
+	insns[N + 1] = (struct bpf_insn)BPF64_EXIT_INSN();
+	for_each_backend(be) {
+		memset(log, 0, sizeof(log));
+		opts.log_size = sizeof(log);
+		fd = bpf64_prog_load(be, insns, N + 2, &opts);
+		len = strlen(log);
+		TU_CHECK(fd >= 0 && len > 3 * 4096 &&
+			 strstr(log, "processed 302 insns"),
+			 "%s: a level-2 log of %zu bytes comes back whole (%d)",
+			 be->name, len, fd);
+		if (fd >= 0)
+			be->close(fd);
+		memset(log, 'x', sizeof(log));
+		opts.log_size = CUT;
+		fd = bpf64_prog_load(be, insns, N + 2, &opts);
+		TU_CHECK(fd == -ENOSPC && strnlen(log, CUT) == CUT - 1 &&
+			 log[CUT] == 'x',
+			 "%s: a %u-byte log of a longer one is full and -ENOSPC (%d, %zu)",
+			 be->name, CUT, fd, strnlen(log, CUT));
+	}
+}
+
 static void check_jited_info(const struct bpf64_backend *be, int fd,
 			     __u32 jited_len)
 {
@@ -596,5 +639,6 @@ int main(void)
 	test_prog_run();
 	test_tail_call_limit();
 	test_prog_tag();
+	test_long_log();
 	return tu_exit();
 }
