@@ -107,20 +107,23 @@ int compute_liveness(struct venv *env)
 {
 	u32 i, k, n, succ[2];
 	u16 use, def, out;
-	bool changed = true;
+	bool changed = true, back = false;
 
 	env->live_in = bpf64_zalloc_array(env->len + 2, sizeof(u16));
 	if (!env->live_in)
 		return -ENOMEM;
+	/* without a backward jump, one pass (last insn first) is the fixpoint */
 	while (changed) {
 		changed = false;
 		for (i = env->len; i-- > 0;) {
 			if (i && bpf64_is_ldimm64(&env->insns[i - 1]))
 				continue;	/* second slot */
 			n = next_insns(env, i, succ);
-			for (out = 0, k = 0; k < n; k++)
+			for (out = 0, k = 0; k < n; k++) {
 				if (succ[k] < env->len)
 					out |= env->live_in[succ[k]];
+				back |= succ[k] <= i;
+			}
 			use_def(&env->insns[i], &use, &def);
 			out = (out & ~def) | use;
 			out &= ~R(BPF64_REG_FP);
@@ -129,6 +132,7 @@ int compute_liveness(struct venv *env)
 				changed = true;
 			}
 		}
+		changed &= back;
 	}
 	return 0;
 }
