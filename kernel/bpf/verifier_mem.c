@@ -724,6 +724,26 @@ static int check_atomic(struct venv *env, const struct bpf_insn *insn,
 	return err;
 }
 
+/*
+ * A sign-extending load: the number loaded, its low @size bytes
+ * sign-extended as Linux's coerce_reg_to_size_sx does (a filled constant
+ * stays one), a number of its own.
+ */
+static void sign_extend(struct vreg *reg, u32 size)
+{
+	const struct bpf_insn movsx = {
+		.code = BPF_ALU64 | BPF_MOV | BPF_X, .off = size * 8,
+	};
+	struct bpf64_scalar v = reg->var;
+
+	if (reg->type != SCALAR_VALUE || size >= 8) {
+		mark_unknown(reg);
+		return;
+	}
+	mark_unknown(reg);
+	bpf64_scalar_alu(&reg->var, &v, &movsx);
+}
+
 int check_mem_insn(struct venv *env, const struct bpf_insn *insn, u32 idx)
 {
 	struct vreg *regs = cur_regs(env), val, loaded;
@@ -741,7 +761,7 @@ int check_mem_insn(struct venv *env, const struct bpf_insn *insn, u32 idx)
 		if (err)
 			return err;
 		if (BPF_MODE(insn->code) == BPF_MEMSX)
-			mark_unknown(&loaded);
+			sign_extend(&loaded, size);
 		regs[insn->dst_reg] = loaded;
 		return 0;
 	case BPF_STX:

@@ -231,6 +231,15 @@ static const struct vtest tests[] = {
 		BPF64_MOV64_IMM(BPF_REG_0, 0),
 		BPF64_MOV64_IMM(BPF_REG_0, 0),
 		BPF64_EXIT_INSN() }, 0, "processed 17 insns" },
+	/* a sign-extending fill of a spilled constant gives the constant */
+	{ "sign-extending fill of a constant", SYS, {
+		BPF64_MOV64_IMM(BPF_REG_1, -1),
+		BPF64_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, -8),
+		BPF64_LDX_MEMSX(BPF_W, BPF_REG_7, BPF_REG_10, -8),
+		BPF64_JMP_IMM(BPF_JEQ, BPF_REG_7, -1, 1),
+		BPF64_LDX_MEM(BPF_DW, BPF_REG_0, BPF_REG_9, 0),	/* dead */
+		BPF64_MOV64_IMM(BPF_REG_0, 0),
+		BPF64_EXIT_INSN() }, 0, NULL },
 	/* Linux 6.18: a constant key inside an array gives a value */
 	{ "array lookup with key 0 is never NULL", SYS, {
 		KEY_AND_MAP(M_ARRAY),
