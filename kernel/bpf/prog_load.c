@@ -229,35 +229,39 @@ static int check_ld_abs(const struct bpf64_prog *prog, struct bpf64_log *log)
  * (Linux's bpf_prog_calc_tag since 6.18; SHA-1 before), so that tags compare
  * across bpf64 and Linux.
  */
-static int prog_calc_tag(struct bpf64_prog *prog)
+static void prog_calc_tag(struct bpf64_prog *prog)
 {
+	struct bpf_insn chunk[64];
 	u8 digest[BPF64_SHA256_SIZE];
-	struct bpf_insn *dst;
+	struct bpf64_sha256 ctx;
 	bool was_ld_map = false;
-	u32 i;
+	u32 i, n = 0;
 
-	dst = bpf64_zalloc_array(prog->len, sizeof(*dst));
-	if (!dst)
-		return -ENOMEM;
+	bpf64_sha256_init(&ctx);
 	for (i = 0; i < prog->len; i++) {
-		dst[i] = prog->insns[i];
-		if (!was_ld_map && bpf64_is_ldimm64(&dst[i]) &&
-		    (dst[i].src_reg == BPF_PSEUDO_MAP_FD ||
-		     dst[i].src_reg == BPF_PSEUDO_MAP_VALUE)) {
+		struct bpf_insn *dst = &chunk[n++];
+
+		*dst = prog->insns[i];
+		if (!was_ld_map && bpf64_is_ldimm64(dst) &&
+		    (dst->src_reg == BPF_PSEUDO_MAP_FD ||
+		     dst->src_reg == BPF_PSEUDO_MAP_VALUE)) {
 			was_ld_map = true;
-			dst[i].imm = 0;
-		} else if (was_ld_map && !dst[i].code && !dst[i].dst_reg &&
-			   !dst[i].src_reg && !dst[i].off) {
+			dst->imm = 0;
+		} else if (was_ld_map && !dst->code && !dst->dst_reg &&
+			   !dst->src_reg && !dst->off) {
 			was_ld_map = false;
-			dst[i].imm = 0;
+			dst->imm = 0;
 		} else {
 			was_ld_map = false;
 		}
+		if (n == ARRAY_SIZE(chunk)) {
+			bpf64_sha256_update(&ctx, chunk, sizeof(chunk));
+			n = 0;
+		}
 	}
-	bpf64_sha256(dst, (size_t)prog->len * sizeof(*dst), digest);
+	bpf64_sha256_update(&ctx, chunk, n * sizeof(*chunk));
+	bpf64_sha256_final(&ctx, digest);
 	memcpy(prog->tag, digest, sizeof(prog->tag));
-	bpf64_free(dst);
-	return 0;
 }
 
 /* ---- the stages ---- */
@@ -335,10 +339,10 @@ static int check_and_prepare(struct bpf64_prog *prog, u32 prog_flags,
 	int err;
 
 	err = bpf64_check_insns(prog->insns, prog->len, log);
-	if (!err)
-		err = prog_calc_tag(prog);
-	if (!err)
+	if (!err) {
+		prog_calc_tag(prog);
 		err = check_ld_abs(prog, log);
+	}
 	if (!err)
 		err = resolve_maps(prog, log);
 	if (!err)

@@ -2,7 +2,8 @@
 /*
  * SHA-256 (FIPS 180-4), for program tags: Linux names a program by the
  * first 8 bytes of the SHA-256 of its instructions (SHA-1 before 6.18), and
- * tools compare tags across kernels.
+ * tools compare tags across kernels.  Streaming, so that a program's
+ * instructions can be hashed as they are patched, without a copy.
  */
 #include <linux/bpf64/sha256.h>
 
@@ -20,14 +21,30 @@ static const u32 sha256_k[64] = {
 	0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 };
 
-static u32 sha_ror32(u32 x, unsigned int n)
+static inline u32 sha_ror32(u32 x, unsigned int n)
 {
 	return x >> n | x << (32 - n);
 }
 
-static void sha256_block(u32 h[8], const u8 *p)
+#define SHA_S0(x)	(sha_ror32(x, 2) ^ sha_ror32(x, 13) ^ sha_ror32(x, 22))
+#define SHA_S1(x)	(sha_ror32(x, 6) ^ sha_ror32(x, 11) ^ sha_ror32(x, 25))
+#define SHA_CH(x, y, z)	((x & y) ^ (~x & z))
+#define SHA_MAJ(x, y, z) ((x & y) ^ (x & z) ^ (y & z))
+
+/*
+ * One round; the eight working variables rotate by renaming, one step per
+ * round, so eight rounds bring them back to their places.
+ */
+#define SHA_ROUND(a, b, c, d, e, f, g, h, i) do {			\
+		u32 t1 = h + SHA_S1(e) + SHA_CH(e, f, g) +		\
+			 sha256_k[i] + w[i];				\
+		d += t1;						\
+		h = t1 + SHA_S0(a) + SHA_MAJ(a, b, c);			\
+	} while (0)
+
+static void sha256_block(u32 st[8], const u8 *p)
 {
-	u32 w[64], s[8], t1, t2;
+	u32 w[64], a, b, c, d, e, f, g, h;
 	unsigned int i;
 
 	for (i = 0; i < 16; i++)
@@ -35,42 +52,81 @@ static void sha256_block(u32 h[8], const u8 *p)
 		       (u32)p[4 * i + 2] << 8 | p[4 * i + 3];
 	for (; i < 64; i++)
 		w[i] = w[i - 16] + w[i - 7] +
-		       (sha_ror32(w[i - 15], 7) ^ sha_ror32(w[i - 15], 18) ^ w[i - 15] >> 3) +
-		       (sha_ror32(w[i - 2], 17) ^ sha_ror32(w[i - 2], 19) ^ w[i - 2] >> 10);
-	memcpy(s, h, sizeof(s));
-	for (i = 0; i < 64; i++) {
-		t1 = s[7] + (sha_ror32(s[4], 6) ^ sha_ror32(s[4], 11) ^ sha_ror32(s[4], 25)) +
-		     ((s[4] & s[5]) ^ (~s[4] & s[6])) + sha256_k[i] + w[i];
-		t2 = (sha_ror32(s[0], 2) ^ sha_ror32(s[0], 13) ^ sha_ror32(s[0], 22)) +
-		     ((s[0] & s[1]) ^ (s[0] & s[2]) ^ (s[1] & s[2]));
-		memmove(&s[1], &s[0], 7 * sizeof(u32));
-		s[4] += t1;
-		s[0] = t1 + t2;
+		       (sha_ror32(w[i - 15], 7) ^ sha_ror32(w[i - 15], 18) ^
+			w[i - 15] >> 3) +
+		       (sha_ror32(w[i - 2], 17) ^ sha_ror32(w[i - 2], 19) ^
+			w[i - 2] >> 10);
+	a = st[0]; b = st[1]; c = st[2]; d = st[3];
+	e = st[4]; f = st[5]; g = st[6]; h = st[7];
+	for (i = 0; i < 64; i += 8) {
+		SHA_ROUND(a, b, c, d, e, f, g, h, i);
+		SHA_ROUND(h, a, b, c, d, e, f, g, i + 1);
+		SHA_ROUND(g, h, a, b, c, d, e, f, i + 2);
+		SHA_ROUND(f, g, h, a, b, c, d, e, i + 3);
+		SHA_ROUND(e, f, g, h, a, b, c, d, i + 4);
+		SHA_ROUND(d, e, f, g, h, a, b, c, i + 5);
+		SHA_ROUND(c, d, e, f, g, h, a, b, i + 6);
+		SHA_ROUND(b, c, d, e, f, g, h, a, i + 7);
 	}
+	st[0] += a; st[1] += b; st[2] += c; st[3] += d;
+	st[4] += e; st[5] += f; st[6] += g; st[7] += h;
+}
+
+void bpf64_sha256_init(struct bpf64_sha256 *ctx)
+{
+	static const u32 iv[8] = {
+		0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+		0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+	};
+
+	memcpy(ctx->h, iv, sizeof(iv));
+	ctx->len = 0;
+}
+
+void bpf64_sha256_update(struct bpf64_sha256 *ctx, const void *data,
+			 size_t len)
+{
+	const u8 *p = data;
+	size_t fill = ctx->len % 64, n;
+
+	ctx->len += len;
+	if (fill) {
+		n = min(len, 64 - fill);
+		memcpy(ctx->buf + fill, p, n);
+		p += n;
+		len -= n;
+		if (fill + n < 64)
+			return;
+		sha256_block(ctx->h, ctx->buf);
+	}
+	for (; len >= 64; p += 64, len -= 64)
+		sha256_block(ctx->h, p);
+	memcpy(ctx->buf, p, len);
+}
+
+void bpf64_sha256_final(struct bpf64_sha256 *ctx,
+			u8 digest[BPF64_SHA256_SIZE])
+{
+	static const u8 pad[64] = { 0x80 };
+	u64 bits = ctx->len * 8;
+	u8 be_bits[8];
+	unsigned int i;
+
 	for (i = 0; i < 8; i++)
-		h[i] += s[i];
+		be_bits[i] = bits >> (56 - 8 * i);
+	/* 0x80, zeros up to 56 bytes into a block, the length in bits */
+	bpf64_sha256_update(ctx, pad, 1 + (119 - ctx->len % 64) % 64);
+	bpf64_sha256_update(ctx, be_bits, sizeof(be_bits));
+	for (i = 0; i < BPF64_SHA256_SIZE; i++)
+		digest[i] = ctx->h[i / 4] >> (24 - 8 * (i % 4));
 }
 
 void bpf64_sha256(const void *data, size_t len,
 		  u8 digest[BPF64_SHA256_SIZE])
 {
-	u32 h[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-		     0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
-	const u8 *p = data;
-	u8 last[128] = { };
-	size_t tail = len % 64, nlast, i;
-	u64 bits = (u64)len * 8;
+	struct bpf64_sha256 ctx;
 
-	for (i = 0; i + 64 <= len; i += 64)
-		sha256_block(h, p + i);
-	/* The tail, 0x80, zeros, and the length in bits: one or two blocks. */
-	memcpy(last, p + len - tail, tail);
-	last[tail] = 0x80;
-	nlast = tail < 56 ? 64 : 128;
-	for (i = 0; i < 8; i++)
-		last[nlast - 1 - i] = bits >> (8 * i);
-	for (i = 0; i < nlast; i += 64)
-		sha256_block(h, last + i);
-	for (i = 0; i < BPF64_SHA256_SIZE; i++)
-		digest[i] = h[i / 4] >> (24 - 8 * (i % 4));
+	bpf64_sha256_init(&ctx);
+	bpf64_sha256_update(&ctx, data, len);
+	bpf64_sha256_final(&ctx, digest);
 }

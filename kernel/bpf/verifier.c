@@ -20,7 +20,6 @@
 #include "verifier.h"
 
 #define PROCESSED_LIMIT		1000000
-#define UNLISTED_EVERY		256	/* insns, see add_unlisted() */
 
 /*
  * Tests only: prune nothing (loops are still detected), so that a test
@@ -494,22 +493,22 @@ static void checkpoint(struct venv *env, struct vstate *st, u32 idx)
 }
 
 /*
- * Past MAX_STATES_PER_INSN a long loop stores nothing, and precision
- * marking would walk back through all of it: a state that prunes nothing
- * every UNLISTED_EVERY insns bounds the walks.  Freed when its paths end.
+ * A full list drops its oldest state (states are added at the head): in a
+ * long loop the recent ones are those the other paths of an iteration
+ * meet.  One with paths still below it stays, unlisted, for them (freed
+ * when they end).
  */
-static int add_unlisted(struct venv *env, u32 idx)
+static void evict_oldest(struct venv *env, struct vstate_list **pl)
 {
-	struct vstate *st, *p = env->cur->parent;
+	struct vstate_list *l = *pl;
 
-	if (p && env->path_len - p->path_len < UNLISTED_EVERY)
-		return 0;
-	st = copy_state(env, env->cur);
-	if (!st)
-		return -ENOMEM;
-	st->unlisted = true;
-	checkpoint(env, st, idx);
-	return 0;
+	*pl = NULL;
+	if (l->st->branches)
+		l->st->unlisted = true;
+	else
+		free_state(env, l->st);
+	bpf64_free(l);
+	env->cur_states--;
 }
 
 /* @cur cannot equal @l's state: its key register differs. */
@@ -530,7 +529,7 @@ static bool key_differs(const struct vstate_list *l,
 /* 1: the current path is covered by an explored state; 0: go on. */
 static int is_state_visited(struct venv *env, u32 idx)
 {
-	struct vstate_list **pl, *l, *n;
+	struct vstate_list **pl, **last = NULL, *l, *n;
 	struct vstate *cur = env->cur, *st;
 	u32 count = 0;
 	/*
@@ -574,13 +573,16 @@ miss:
 			env->cur_states--;
 			continue;
 		}
+		last = pl;
 		pl = &l->next;
 		count++;
 	}
 	if (!add)
 		return 0;
-	if (count >= MAX_STATES_PER_INSN)
-		return add_unlisted(env, idx);
+	if (count >= MAX_STATES_PER_INSN) {
+		evict_oldest(env, last);
+		count--;
+	}
 	st = copy_state(env, cur);
 	n = bpf64_zalloc(sizeof(*n));
 	if (!st || !n) {

@@ -100,7 +100,7 @@ struct vstate {
 	u32 insn_idx;		/* a stored checkpoint's insn */
 	u32 path_len;		/* the path's length here (env->path) */
 	bool all_precise;	/* every scalar, and so in the parents */
-	bool unlisted;		/* a checkpoint for marking only, not pruning */
+	bool unlisted;		/* evicted from its list while paths ran below */
 	struct vref refs[MAX_REFS];
 };
 

@@ -186,7 +186,7 @@ static void bt_mark(struct bt *bt, struct vstate *st)
 
 /*
  * Linux's fallback when the walk cannot account for a value; also when it
- * would be too long (a loop past MAX_STATES_PER_INSN stores no states).
+ * would be too long (no state stored for MAX_WALK insns).
  * A state marked so has its parents marked so too.
  */
 static void mark_all_precise(struct venv *env)

@@ -7,6 +7,20 @@
 
 #define BPF64_SHA256_SIZE	32
 
+/* A hash in progress: init, update as data comes, final. */
+struct bpf64_sha256 {
+	u32 h[8];
+	u64 len;		/* bytes so far */
+	u8 buf[64];		/* the incomplete block */
+};
+
+void bpf64_sha256_init(struct bpf64_sha256 *ctx);
+void bpf64_sha256_update(struct bpf64_sha256 *ctx, const void *data,
+			 size_t len);
+void bpf64_sha256_final(struct bpf64_sha256 *ctx,
+			u8 digest[BPF64_SHA256_SIZE]);
+
+/* All at once. */
 void bpf64_sha256(const void *data, size_t len,
 		  u8 digest[BPF64_SHA256_SIZE]);
 
