@@ -11,10 +11,8 @@
  *    call per operation (in bpf64 a function call, in Linux a system call);
  *  - a program: a loop of LOOPS helper calls, loaded as a socket filter
  *    and run with BPF_PROG_TEST_RUN and repeat, so the figure includes the
- *    loop's few instructions around each call.  bpf64 runs programs in
- *    the interpreter's checked mode until a verifier exists, which checks
- *    every helper argument at each call; Linux JITs the program and
- *    inlines lookups.
+ *    loop's few instructions around each call.  Both verify the program,
+ *    JIT it (where enabled) and inline array lookups.
  *
  * Each map has 4-byte keys and 8-byte values and holds KEYS keys; the
  * operations cycle through them.  Each figure is the best of --samples.
@@ -264,7 +262,7 @@ int main(int argc, char **argv)
 	       linux_ok ? "bpf() in this run" : "skipped", samples);
 	printf("syscall: one bpf() call per operation, %d calls per sample\n",
 	       CALLS);
-	printf("program: a loop of %d helper calls, %d runs per sample (bpf64: checked mode)\n",
+	printf("program: a loop of %d helper calls, %d runs per sample (verified, JITed where enabled)\n",
 	       LOOPS, REPEAT);
 	printf("%d keys of 4 bytes, 8-byte values, each operation on the next key\n",
 	       KEYS);
