@@ -378,6 +378,22 @@ static void tnum_from_bounds(struct bpf64_scalar *s)
 
 void bpf64_scalar_sync(struct bpf64_scalar *s)
 {
+	/*
+	 * The common cases in short: a known number inside every bound is
+	 * what the rounds would make of it, and nothing known stays so.
+	 */
+	if (tnum_is_const(s->var_off) &&
+	    bpf64_scalar_contains(s, s->var_off.value)) {
+		bpf64_scalar_const(s, s->var_off.value);
+		return;
+	}
+	if (tnum_is_unknown(s->var_off)) {
+		struct bpf64_scalar any;
+
+		bpf64_scalar_unknown(&any);
+		if (!memcmp(s, &any, sizeof(any)))
+			return;
+	}
 	/* The rounds Linux does: each deduction can feed the next. */
 	bounds_from_tnum(s);
 	deduce_bounds(s);
