@@ -379,18 +379,13 @@ static bool call_indirect(struct interp_run *ir, const struct bpf64_iinsn *ii,
 	return true;
 }
 
-/*
- * LD_ABS / LD_IND: big-endian load from the run's packet into *r0.  Offsets
- * from SKF_NET_OFF and SKF_LL_OFF read from the network and link headers,
- * as Linux's bpf_internal_load_pointer_neg_helper(); anything else below 0
- * misses.  Every byte must lie before the packet's end.
- */
+/* SKF_NET_OFF and SKF_LL_OFF (Linux's <linux/filter.h>) */
 #define BPF64_SKF_NET_OFF	(-0x100000)
 #define BPF64_SKF_LL_OFF	(-0x200000)
 
-static bool load_packet(struct interp_run *ir, s32 off, u32 size, u64 *r0)
+bool bpf64_load_packet(const struct bpf64_run *run, s32 off, u32 size,
+		       u64 *r0)
 {
-	const struct bpf64_run *run = ir->run;
 	const u8 *base = run->pkt;
 	u64 v = 0;
 	u32 i;

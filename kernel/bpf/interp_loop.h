@@ -316,7 +316,8 @@ static u64 INTERP_FN(const struct bpf64_iinsn *ii, const u64 *args,
 	 */
 #define LD_PKT(name, size, offset)					\
 	L_##name:							\
-		if (!load_packet(ir, (s32)(offset), size, &regs[BPF_REG_0])) \
+		if (!bpf64_load_packet(ir->run, (s32)(offset), size,	\
+				       &regs[BPF_REG_0]))			\
 			return 0;					\
 		NEXT;
 	LD_PKT(LD_ABS_B, 1, IMM)

@@ -185,7 +185,7 @@ static struct vstate *copy_state(struct venv *env, const struct vstate *src)
 /* ---- state comparison for pruning and loop detection ---- */
 
 /* Ids are names: two states agree if the names map one to one. */
-static bool ids_match(struct idmap *map, u32 old, u32 cur)
+bool ids_match(struct idmap *map, u32 old, u32 cur)
 {
 	u32 i;
 

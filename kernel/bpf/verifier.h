@@ -243,6 +243,8 @@ int check_reg_write(struct venv *env, u32 regno);
 /* A copy of the current state to explore later from @insn. */
 int vpush_branch(struct venv *env, u32 insn, struct vstate **out);
 u32 vsubprog_of(const struct venv *env, u32 idx);
+/* Do ids @old and @cur name the same thing so far in @map (or now on)? */
+bool ids_match(struct idmap *map, u32 old, u32 cur);
 
 /* verifier_live.c */
 int compute_liveness(struct venv *env);

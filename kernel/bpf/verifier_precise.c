@@ -335,23 +335,9 @@ static bool precise_id(struct idmap *map, u32 id)
  */
 static bool scalar_ids_match(struct idmap *map, u32 old, u32 cur)
 {
-	u32 i;
-
 	if (!old)
 		return true;
-	if (!cur)
-		cur = map->tmp++;
-	for (i = 0; i < map->n; i++) {
-		if (map->old[i] == old)
-			return map->cur[i] == cur;
-		if (map->cur[i] == cur)
-			return false;
-	}
-	if (map->n == IDMAP_SIZE)
-		return false;
-	map->old[map->n] = old;
-	map->cur[map->n++] = cur;
-	return true;
+	return ids_match(map, old, cur ? cur : map->tmp++);
 }
 
 bool scalar_is_any(struct idmap *map, const struct vreg *old)

@@ -403,39 +403,16 @@ const u8 *bpf64_jit_tail_target(struct jit_run *jr, struct bpf64_map *map,
 	return prog->jit->code + prog->jit->main;
 }
 
-#define JIT_SKF_NET_OFF	(-0x100000)	/* Linux's SKF_NET_OFF */
-#define JIT_SKF_LL_OFF	(-0x200000)	/* SKF_LL_OFF */
-
 /*
- * What the inline packet load left: offsets from SKF_NET_OFF and
- * SKF_LL_OFF read from the network and link headers, as Linux's
- * bpf_internal_load_pointer_neg_helper(); any other offset missed.  Every
- * byte must lie before the packet's end.  The value, or JIT_PKT_MISS.
+ * What the inline packet load left (offsets below 0, misses): the
+ * interpreter's rules.  The value, or JIT_PKT_MISS.
  */
 u64 bpf64_jit_load_packet(const struct jit_run *jr, s64 off, u64 size)
 {
-	const struct bpf64_run *run = jr->run;
-	const u8 *base, *end;
-	u64 v = 0;
-	u32 i;
+	u64 v;
 
-	if (off < 0 && off >= JIT_SKF_NET_OFF) {
-		base = run->pkt_net;
-		off -= JIT_SKF_NET_OFF;
-	} else if (off < 0 && off >= JIT_SKF_LL_OFF) {
-		base = run->pkt_mac;
-		off -= JIT_SKF_LL_OFF;
-	} else {
-		return JIT_PKT_MISS;
-	}
-	if (!base || !jr->pkt)
-		return JIT_PKT_MISS;
-	end = jr->pkt + jr->pkt_len;
-	if (base > end || off + size > (u64)(end - base))
-		return JIT_PKT_MISS;
-	for (i = 0; i < size; i++)
-		v = v << 8 | base[off + i];
-	return v;
+	return bpf64_load_packet(jr->run, (s32)off, size, &v) ? v :
+								 JIT_PKT_MISS;
 }
 
 /*

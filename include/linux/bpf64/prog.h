@@ -231,6 +231,16 @@ int bpf64_interp_prepare(struct bpf64_prog *prog, enum bpf64_run_mode mode,
 int bpf64_interp_run(const struct bpf64_prog *prog, struct bpf64_run *run,
 		     u64 *r0);
 
+/*
+ * LD_ABS / LD_IND, for the interpreter and the JIT alike: a big-endian
+ * load of @size bytes at @off of the run's packet into *val.  Offsets from
+ * SKF_NET_OFF and SKF_LL_OFF read from the network and link headers, as
+ * Linux's bpf_internal_load_pointer_neg_helper(); anything else below 0
+ * misses (false), and so does any byte past the packet's end.
+ */
+bool bpf64_load_packet(const struct bpf64_run *run, s32 off, u32 size,
+		       u64 *val);
+
 /* Say what a fault was, as "insn N: ..." in the log. */
 void bpf64_fault_log(const struct bpf64_fault *fault, struct bpf64_log *log);
 
