@@ -500,6 +500,10 @@ static bool insn_eq(const struct bpf_insn *a, const struct bpf_insn *b)
 	return !memcmp(a, b, sizeof(*a));
 }
 
+/*
+ * Linux's side of the traps, loaded by a caller without privileges, is
+ * compared instruction for instruction in test_verifier_unpriv.
+ */
 static void test_unpriv_dead_code(void)
 {
 	static const struct bpf_insn prog[] = {
@@ -526,7 +530,6 @@ static void test_unpriv_dead_code(void)
 	TU_CHECK(!d->err && d->r0 == 2 && d->len == 3,
 		 "privileged: the same program loses its branch and dead code (%u insns)",
 		 d->len);
-	tu_skip("linux: unprivileged dead code # SKIP needs an unprivileged caller");
 }
 
 static void test_zext(void)
