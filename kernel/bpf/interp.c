@@ -321,6 +321,15 @@ static bool call_checked(struct interp_run *ir, const struct bpf64_iinsn *ii,
 	return true;
 }
 
+struct bpf64_prog *bpf64_tail_call_get(const struct bpf64_run *run,
+				      struct bpf64_map *map, u64 index)
+{
+	if ((u32)index >= map->max_entries ||
+	    run->tail_calls >= BPF64_MAX_TAIL_CALL_CNT)
+		return NULL;
+	return bpf64_prog_array_get(map, index);
+}
+
 /*
  * bpf_tail_call(ctx, map, index): on success the program at @index runs in
  * this frame in place of the current one and never comes back; otherwise
@@ -346,10 +355,7 @@ tail_call_target(struct interp_run *ir, const struct bpf64_iinsn *ii,
 		    map->map_type != BPF_MAP_TYPE_PROG_ARRAY)
 			return bad_arg(ir, ii, 1, "not a prog array"), NULL;
 	}
-	if ((u32)index >= map->max_entries ||
-	    run->tail_calls >= BPF64_MAX_TAIL_CALL_CNT)
-		return NULL;
-	prog = bpf64_prog_array_get(map, index);
+	prog = bpf64_tail_call_get(run, map, index);
 	if (!prog)
 		return NULL;
 	if (!prog->interp || prog->interp->mode != ir->img->mode) {

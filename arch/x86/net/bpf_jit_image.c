@@ -389,10 +389,7 @@ const u8 *bpf64_jit_tail_target(struct jit_run *jr, struct bpf64_map *map,
 	struct bpf64_run *run = jr->run;
 	struct bpf64_prog *prog;
 
-	if ((u32)index >= map->max_entries ||
-	    run->tail_calls >= BPF64_MAX_TAIL_CALL_CNT)
-		return NULL;
-	prog = bpf64_prog_array_get(map, index);
+	prog = bpf64_tail_call_get(run, map, index);
 	if (!prog)
 		return NULL;
 	if (!prog->jit) {

@@ -241,6 +241,16 @@ int bpf64_interp_run(const struct bpf64_prog *prog, struct bpf64_run *run,
 bool bpf64_load_packet(const struct bpf64_run *run, s32 off, u32 size,
 		       u64 *val);
 
+/*
+ * A tail call, for the interpreter and the JIT alike: the program at
+ * @index of PROG_ARRAY @map, referenced, when the call may happen (an
+ * index below max_entries, fewer than BPF64_MAX_TAIL_CALL_CNT calls so
+ * far, a program in the slot), else NULL.  The caller holds it in
+ * run->tail_progs until the run ends, or puts it.
+ */
+struct bpf64_prog *bpf64_tail_call_get(const struct bpf64_run *run,
+				      struct bpf64_map *map, u64 index);
+
 /* Say what a fault was, as "insn N: ..." in the log. */
 void bpf64_fault_log(const struct bpf64_fault *fault, struct bpf64_log *log);
 
