@@ -399,6 +399,78 @@ static bool states_safe(struct venv *env, const struct vstate *old,
 	return ok;
 }
 
+/* ---- the path ---- */
+
+/* Position @pos of the path: the insn, its frame, the slot it accessed. */
+void path_step(const struct venv *env, u32 run, u32 pos, struct vhist *h)
+{
+	const struct vhist *r = &env->path[run];
+	u32 end = run + 1 < env->nr_runs ? r[1].pos : env->path_len;
+
+	*h = *r;
+	h->idx = r->idx + (pos - r->pos);
+	h->pos = pos;
+	if (pos + 1 != end)
+		h->stack = 0;
+}
+
+u32 path_run(const struct venv *env, u32 pos)
+{
+	u32 lo = 0, hi = env->nr_runs - 1, mid;
+
+	while (lo < hi) {
+		mid = hi - (hi - lo) / 2;
+		if (env->path[mid].pos <= pos)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return lo;
+}
+
+/* Insn @idx runs next on the path: the same run, or a new one. */
+static int path_add(struct venv *env, u32 idx)
+{
+	struct vhist *r = env->nr_runs ? &env->path[env->nr_runs - 1] : NULL;
+	struct vhist *n;
+
+	if (r && !r->stack && r->frame == env->cur->curframe &&
+	    r->idx + (env->path_len - r->pos) == idx) {
+		env->path_len++;
+		return 0;
+	}
+	if (env->nr_runs == env->path_cap) {
+		u32 cap = env->path_cap ? env->path_cap * 2 : 256;
+
+		n = bpf64_zalloc_array(cap, sizeof(*n));
+		if (!n)
+			return -ENOMEM;
+		if (env->nr_runs)
+			memcpy(n, env->path, env->nr_runs * sizeof(*n));
+		bpf64_free(env->path);
+		env->path = n;
+		env->path_cap = cap;
+	}
+	env->path[env->nr_runs++] = (struct vhist){
+		.idx = idx, .pos = env->path_len,
+		.frame = env->cur->curframe };
+	env->path_len++;
+	return 0;
+}
+
+/* Back to the path's first @len insns (a pushed branch's). */
+static void path_cut(struct venv *env, u32 len)
+{
+	u32 end = env->path_len;
+
+	while (env->nr_runs && env->path[env->nr_runs - 1].pos >= len)
+		end = env->path[--env->nr_runs].pos;
+	/* the last run lost its last insn: not its stack access either */
+	if (env->nr_runs && len < end)
+		env->path[env->nr_runs - 1].stack = 0;
+	env->path_len = len;
+}
+
 /* ---- exploration ---- */
 
 int vpush_branch(struct venv *env, u32 insn, struct vstate **out)
@@ -455,7 +527,7 @@ static bool pop_stack(struct venv *env, u32 *insn)
 	env->stack_size--;
 	env->cur = e->st;
 	*insn = e->insn;
-	env->path_len = e->st->path_len;
+	path_cut(env, e->st->path_len);
 	bpf64_free(e);
 	return true;
 }
@@ -539,8 +611,9 @@ static int is_state_visited(struct venv *env, u32 idx)
 	 */
 	bool add = env->jmps - env->last_jmps >= 2 &&
 		   env->processed - env->last_processed >= 8;
+	struct vstate_list **head = &env->explored[prune_slot(env, idx)];
 
-	for (pl = &env->explored[idx]; (l = *pl);) {
+	for (pl = head; (l = *pl);) {
 		st = l->st;
 		if (key_differs(l, cur))
 			goto miss;
@@ -595,8 +668,8 @@ miss:
 	env->last_jmps = env->jmps;
 	env->last_processed = env->processed;
 	n->st = st;
-	n->next = env->explored[idx];
-	env->explored[idx] = n;
+	n->next = *head;
+	*head = n;
 	env->total_states++;
 	env->cur_states++;
 	env->peak_states = max(env->peak_states, env->cur_states);
@@ -679,27 +752,6 @@ static void print_insn(struct venv *env, u32 idx)
 	vlog(env, "%u: (%02x) %s\n", idx, env->insns[idx].code, env->buf);
 }
 
-static int path_add(struct venv *env, u32 idx)
-{
-	struct vhist *n;
-
-	if (env->path_len == env->path_cap) {
-		u32 cap = env->path_cap ? env->path_cap * 2 : 256;
-
-		n = bpf64_zalloc_array(cap, sizeof(*n));
-		if (!n)
-			return -ENOMEM;
-		if (env->path_len)
-			memcpy(n, env->path, env->path_len * sizeof(*n));
-		bpf64_free(env->path);
-		env->path = n;
-		env->path_cap = cap;
-	}
-	env->path[env->path_len++] = (struct vhist){
-		.idx = idx, .frame = env->cur->curframe };
-	return 0;
-}
-
 /* ---- structure ---- */
 
 static bool is_local_call(const struct bpf_insn *insn)
@@ -778,8 +830,7 @@ static int check_subprogs(struct venv *env)
 	return 0;
 }
 
-/* Successors of @i for the reachability walk: up to two. */
-static u32 successors(const struct venv *env, u32 i, u32 succ[2])
+u32 vsuccessors(const struct venv *env, u32 i, u32 succ[2])
 {
 	const struct bpf_insn *insn = &env->insns[i];
 	u32 n = 0;
@@ -814,10 +865,10 @@ static void mark_prune_points(struct venv *env, u32 i, u32 n,
 	u32 k;
 
 	if (n == 2)
-		env->prune_point[i] = true;
+		vbit_set(env->prune_bits, i);
 	for (k = 0; k < n; k++)
 		if (succ[k] < env->len && (succ[k] != i + 1 || call))
-			env->prune_point[succ[k]] = true;
+			vbit_set(env->prune_bits, succ[k]);
 }
 
 /*
@@ -827,35 +878,35 @@ static void mark_prune_points(struct venv *env, u32 i, u32 n,
 static int check_cfg(struct venv *env)
 {
 	u32 *work, nr = 0, i, succ[2], n, k;
-	bool *seen;
+	u64 *seen;
 	int err = 0;
 
 	work = bpf64_zalloc_array(env->len + 1, sizeof(*work));
-	seen = bpf64_zalloc_array(env->len + 1, sizeof(*seen));
+	seen = bpf64_zalloc_array(env->len / 64 + 1, sizeof(*seen));
 	if (!work || !seen) {
 		err = -ENOMEM;
 		goto out;
 	}
 	for (i = 0; i < env->nr_subprogs; i++) {
 		work[nr++] = env->subprog[i].start;
-		seen[env->subprog[i].start] = true;
-		env->prune_point[env->subprog[i].start] = true;
+		vbit_set(seen, env->subprog[i].start);
+		vbit_set(env->prune_bits, env->subprog[i].start);
 	}
 	while (nr) {
 		i = work[--nr];
-		n = successors(env, i, succ);
+		n = vsuccessors(env, i, succ);
 		mark_prune_points(env, i, n, succ);
 		for (k = 0; k < n; k++) {
 			if (succ[k] >= env->len)
 				continue;	/* checked structurally */
-			if (!seen[succ[k]]) {
-				seen[succ[k]] = true;
+			if (!vbit_test(seen, succ[k])) {
+				vbit_set(seen, succ[k]);
 				work[nr++] = succ[k];
 			}
 		}
 	}
 	for (i = 0; i < env->len; i++) {
-		if (!seen[i]) {
+		if (!vbit_test(seen, i)) {
 			vlog(env, "unreachable insn %u\n", i);
 			err = -EINVAL;
 			goto out;
@@ -867,6 +918,40 @@ out:
 	bpf64_free(work);
 	bpf64_free(seen);
 	return err;
+}
+
+/* A bit's count in a word (no popcount builtin: kernel modules). */
+static u32 bits_set(u64 x)
+{
+	x -= (x >> 1) & 0x5555555555555555ULL;
+	x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+	return (x * 0x0101010101010101ULL) >> 56;
+}
+
+u32 prune_slot(const struct venv *env, u32 idx)
+{
+	u64 below = (1ULL << (idx % 64)) - 1;
+
+	return env->prune_rank[idx / 64] +
+	       bits_set(env->prune_bits[idx / 64] & below);
+}
+
+/* The prune points counted, and room for what each keeps. */
+static int index_prune_points(struct venv *env)
+{
+	u32 w, words = env->len / 64 + 1;
+
+	env->prune_rank = bpf64_zalloc_array(words, sizeof(u32));
+	if (!env->prune_rank)
+		return -ENOMEM;
+	for (w = 0; w < words; w++) {
+		env->prune_rank[w] = env->nr_prune;
+		env->nr_prune += bits_set(env->prune_bits[w]);
+	}
+	env->explored = bpf64_zalloc_array(env->nr_prune + 1,
+					   sizeof(*env->explored));
+	return env->explored ? 0 : -ENOMEM;
 }
 
 /*
@@ -1004,14 +1089,21 @@ static int do_insn(struct venv *env, u32 *idx, bool *done)
 /* The path that led to an error, its last MAX_PATH_LOG insns if long. */
 static void log_path(struct venv *env)
 {
-	u32 i = 0;
+	struct vhist h;
+	u32 i = 0, r;
 
 	if (env->path_len > MAX_PATH_LOG) {
 		i = env->path_len - MAX_PATH_LOG;
 		vlog(env, "... %u insns of the path before\n", i);
 	}
-	for (; i < env->path_len; i++)
-		print_insn(env, env->path[i].idx);
+	if (!env->path_len)
+		return;
+	for (r = path_run(env, i); i < env->path_len; i++) {
+		if (r + 1 < env->nr_runs && env->path[r + 1].pos == i)
+			r++;
+		path_step(env, r, i, &h);
+		print_insn(env, h.idx);
+	}
 }
 
 static int do_check(struct venv *env)
@@ -1032,7 +1124,7 @@ static int do_check(struct venv *env)
 			return -EFAULT;
 		}
 		env->insn_idx = idx;
-		if (env->prune_point[idx]) {
+		if (is_prune_point(env, idx)) {
 			err = is_state_visited(env, idx);
 			if (err < 0)
 				return err;
@@ -1088,7 +1180,7 @@ static void free_env(struct venv *env)
 		bpf64_free(e);
 	}
 	free_state(env, env->cur);
-	for (i = 0; env->explored && i < env->len; i++) {
+	for (i = 0; env->explored && i < env->nr_prune; i++) {
 		for (l = env->explored[i]; l; l = n) {
 			n = l->next;
 			free_state(env, l->st);
@@ -1100,7 +1192,8 @@ static void free_env(struct venv *env)
 		bpf64_free(f);
 	}
 	bpf64_free(env->explored);
-	bpf64_free(env->prune_point);
+	bpf64_free(env->prune_bits);
+	bpf64_free(env->prune_rank);
 	bpf64_free(env->live_in);
 	bpf64_free(env->chain);
 	bpf64_free(env->path);
@@ -1117,6 +1210,8 @@ static int run_verifier(struct venv *env)
 		err = vpriv_check_cfg(env);
 	if (!err)
 		err = check_cfg(env);
+	if (!err)
+		err = index_prune_points(env);
 	if (!err)
 		err = compute_liveness(env);
 	if (!err)
@@ -1163,11 +1258,10 @@ int bpf64_verify_aux(struct bpf64_prog *prog, struct bpf64_log *log,
 		bpf64_free(env);
 		return err;
 	}
-	env->explored = bpf64_zalloc_array(prog->len, sizeof(*env->explored));
-	env->prune_point = bpf64_zalloc_array(prog->len + 1, sizeof(bool));
+	env->prune_bits = bpf64_zalloc_array(prog->len / 64 + 1, sizeof(u64));
 	env->aux = bpf64_zalloc_array(prog->len, sizeof(*env->aux));
 	err = -ENOMEM;
-	if (env->explored && env->prune_point && env->aux) {
+	if (env->prune_bits && env->aux) {
 		/*
 		 * Level 1 wants the path before the error: the error is
 		 * logged into a scratch log, then the path, then the error.

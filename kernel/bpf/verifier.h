@@ -119,11 +119,17 @@ struct vstate_list {
 
 #define NO_KEY	0xff
 
-/* One instruction of the current path, for backtracking and the log. */
+/*
+ * The current path, for backtracking and the log, as runs of instructions
+ * that ran one after the other (idx, idx + 1, ...) in one frame: a
+ * straight program is one run.  A run whose last instruction spilled to
+ * or filled from a whole stack slot says so, and ends there.
+ */
 struct vhist {
-	u32 idx;
+	u32 idx;		/* the run's first insn */
+	u32 pos;		/* and its position on the path */
 	u8 frame;		/* the frame it ran in */
-	u8 stack;		/* a whole-slot spill or fill: 1 + frame */
+	u8 stack;		/* the last insn's whole-slot access: 1 + frame */
 	u8 spi;			/* and its slot */
 };
 
@@ -171,14 +177,21 @@ struct venv {
 	struct vstack_elem *stack;
 	u32 stack_size;
 	struct vframe *free_frames;	/* for copies, slots past nslots zero */
-	struct vstate_list **explored;	/* per insn */
-	u32 *nr_explored;		/* per insn */
-	bool *prune_point;
-	u16 *live_in;			/* per insn: registers read later */
+	/*
+	 * Prune points, a bit per insn; what is kept per prune point is
+	 * indexed densely (prune_slot()), with prune_rank the prune points
+	 * before each word of prune_bits.
+	 */
+	u64 *prune_bits;
+	u32 *prune_rank;
+	u32 nr_prune;
+	struct vstate_list **explored;	/* per prune point */
+	u16 *live_in;			/* per prune point: registers read later */
 	struct vchain (*chain)[BPF64_MAX_CALL_FRAMES];	/* per subprog, level */
 	struct bpf64_insn_aux *aux;
-	struct vhist *path;		/* the current path */
-	u32 path_len, path_cap;
+	struct vhist *path;		/* the current path's runs */
+	u32 nr_runs, path_cap;
+	u32 path_len;			/* its instructions */
 	struct vsubprog subprog[MAX_SUBPROGS + 1];
 	u32 nr_subprogs;
 	u32 id_gen;
@@ -231,6 +244,29 @@ static inline struct vreg *cur_regs(struct venv *env)
 	return cur_frame(env)->regs;
 }
 
+static inline bool vbit_test(const u64 *bits, u32 i)
+{
+	return bits[i / 64] >> (i % 64) & 1;
+}
+
+static inline void vbit_set(u64 *bits, u32 i)
+{
+	bits[i / 64] |= 1ULL << (i % 64);
+}
+
+static inline bool is_prune_point(const struct venv *env, u32 idx)
+{
+	return vbit_test(env->prune_bits, idx);
+}
+
+/* The index of prune point @idx among the prune points. */
+u32 prune_slot(const struct venv *env, u32 idx);
+
+/* The instruction at position @pos of the path, in run @run, as @h. */
+void path_step(const struct venv *env, u32 run, u32 pos, struct vhist *h);
+/* The run holding position @pos of the path. */
+u32 path_run(const struct venv *env, u32 pos);
+
 const char *vreg_type_str(u8 type);
 void mark_unknown(struct vreg *reg);
 void mark_not_init(struct vreg *reg);
@@ -243,6 +279,8 @@ int check_reg_write(struct venv *env, u32 regno);
 /* A copy of the current state to explore later from @insn. */
 int vpush_branch(struct venv *env, u32 insn, struct vstate **out);
 u32 vsubprog_of(const struct venv *env, u32 idx);
+/* Where control may go after insn @i: up to two, into @succ; the count. */
+u32 vsuccessors(const struct venv *env, u32 i, u32 succ[2]);
 /* Do ids @old and @cur name the same thing so far in @map (or now on)? */
 bool ids_match(struct idmap *map, u32 old, u32 cur);
 

@@ -82,58 +82,61 @@ static void use_def(const struct bpf_insn *insn, u16 *use, u16 *def)
 	*use = R(insn->dst_reg) | (x ? R(insn->src_reg) : 0);
 }
 
-static u32 next_insns(const struct venv *env, u32 i, u32 succ[2])
+/*
+ * Registers live at @idx; it is a prune point (each insn a state is
+ * compared at, or that a jump leads to), else all are.
+ */
+static u16 live_at(const struct venv *env, u32 idx)
 {
-	const struct bpf_insn *insn = &env->insns[i];
-	u32 n = 0;
-	s32 off;
+	return is_prune_point(env, idx) ?
+	       env->live_in[prune_slot(env, idx)] : 0xffff;
+}
 
-	if (bpf64_is_ldimm64(insn)) {
-		succ[n++] = i + 2;
-		return n;
+/*
+ * A backward pass, last insn first, carries what the next insn reads;
+ * what a jump's target reads is kept at the target, a prune point.
+ */
+static bool liveness_pass(struct venv *env, bool *back)
+{
+	u32 i, k, n, w, succ[2];
+	u16 use, def, out, next = 0;
+	bool changed = false;
+
+	for (i = env->len; i-- > 0;) {
+		if (i && bpf64_is_ldimm64(&env->insns[i - 1]))
+			continue;	/* second slot */
+		n = vsuccessors(env, i, succ);
+		w = bpf64_is_ldimm64(&env->insns[i]) ? 2 : 1;
+		for (out = 0, k = 0; k < n; k++) {
+			/* the insn of the last round, or a jump's target */
+			if (succ[k] == i + w)
+				out |= next;
+			else if (succ[k] < env->len)
+				out |= live_at(env, succ[k]);
+			*back |= succ[k] <= i;
+		}
+		use_def(&env->insns[i], &use, &def);
+		out = (out & ~def) | use;
+		out &= ~R(BPF64_REG_FP);
+		next = out;
+		if (is_prune_point(env, i) && out != live_at(env, i)) {
+			env->live_in[prune_slot(env, i)] = out;
+			changed = true;
+		}
 	}
-	if (bpf64_is_jmp_class(insn->code) && BPF_OP(insn->code) == BPF_EXIT)
-		return 0;
-	if (bpf64_insn_jump_offset(insn, &off)) {
-		succ[n++] = i + 1 + off;
-		if (BPF_OP(insn->code) == BPF_JA)
-			return n;
-	}
-	succ[n++] = i + 1;
-	return n;
+	return changed;
 }
 
 int compute_liveness(struct venv *env)
 {
-	u32 i, k, n, succ[2];
-	u16 use, def, out;
-	bool changed = true, back = false;
+	bool back = false;
 
-	env->live_in = bpf64_zalloc_array(env->len + 2, sizeof(u16));
+	env->live_in = bpf64_zalloc_array(env->nr_prune + 1, sizeof(u16));
 	if (!env->live_in)
 		return -ENOMEM;
-	/* without a backward jump, one pass (last insn first) is the fixpoint */
-	while (changed) {
-		changed = false;
-		for (i = env->len; i-- > 0;) {
-			if (i && bpf64_is_ldimm64(&env->insns[i - 1]))
-				continue;	/* second slot */
-			n = next_insns(env, i, succ);
-			for (out = 0, k = 0; k < n; k++) {
-				if (succ[k] < env->len)
-					out |= env->live_in[succ[k]];
-				back |= succ[k] <= i;
-			}
-			use_def(&env->insns[i], &use, &def);
-			out = (out & ~def) | use;
-			out &= ~R(BPF64_REG_FP);
-			if (out != env->live_in[i]) {
-				env->live_in[i] = out;
-				changed = true;
-			}
-		}
-		changed &= back;
-	}
+	/* without a backward jump, one pass is the fixpoint */
+	while (liveness_pass(env, &back) && back)
+		;
 	return 0;
 }
 
@@ -142,9 +145,9 @@ u16 live_regs(const struct venv *env, const struct vstate *st, u32 f,
 	      u32 idx)
 {
 	if (f == st->curframe)
-		return env->live_in[idx];
+		return live_at(env, idx);
 	/* a caller resumes after its call, with r0-r5 written by it */
-	return env->live_in[st->frame[f + 1]->callsite + 1] & ~CALLER_SAVED;
+	return live_at(env, st->frame[f + 1]->callsite + 1) & ~CALLER_SAVED;
 }
 
 /* The current path reads slot @spi of frame @f. */

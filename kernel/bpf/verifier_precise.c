@@ -47,7 +47,8 @@ static bool bt_empty(const struct bt *bt)
 
 void note_stack_slot(struct venv *env, u32 f, s64 off)
 {
-	struct vhist *h = &env->path[env->path_len - 1];
+	/* the current insn ends the path's last run */
+	struct vhist *h = &env->path[env->nr_runs - 1];
 
 	h->stack = f + 1;
 	h->spi = (-off - 1) / 8;
@@ -214,6 +215,8 @@ static void mark_all_precise(struct venv *env)
 static void backtrack(struct venv *env, struct bt *bt, u32 pos)
 {
 	struct vstate *st = env->cur->parent;
+	u32 run = env->nr_runs;
+	struct vhist h;
 
 	for (;;) {
 		for (; st && st->path_len >= pos; st = st->parent)
@@ -222,7 +225,11 @@ static void backtrack(struct venv *env, struct bt *bt, u32 pos)
 			return;
 		if (!pos || pos - (st ? st->path_len : 0) > MAX_WALK)
 			break;
-		bt_insn(env, &env->path[--pos], bt);
+		pos--;
+		while (env->path[run - 1].pos > pos)
+			run--;
+		path_step(env, run - 1, pos, &h);
+		bt_insn(env, &h, bt);
 	}
 	mark_all_precise(env);
 }

@@ -26,27 +26,34 @@ enum bpf64_mem_kind {
 	BPF64_MEM_ALLOC,	/* ringbuf record */
 };
 
-/* What the verifier learnt about one instruction (index as loaded). */
+/*
+ * What the verifier learnt about one instruction (index as loaded).  One
+ * entry per instruction, so what only some classes need shares space:
+ * ctx is a memory instruction's, map a call's, alu_limit an ALU one's.
+ */
 struct bpf64_insn_aux {
 	u8 mem_kind;		/* enum bpf64_mem_kind */
 	bool seen;		/* reached on some path */
-	/* BPF64_MEM_CTX: what the type's is_valid_access said */
-	struct bpf64_ctx_access ctx;
-	/* a helper call taking a map: the map, if the same on every path */
-	struct bpf64_map *map;
 	bool map_poisoned;
 	/*
 	 * Unprivileged programs (kernel/bpf/verifier_sanitize.c): how
 	 * pointer arithmetic with a register is masked against Spectre v1
-	 * (BPF64_ALU_*, and the bytes the offset may move the pointer),
-	 * whether a speculation barrier goes after a stack store (Spectre
-	 * v4), and whether one goes before the insn because a mispredicted
-	 * path would run it unsafely.
+	 * (BPF64_ALU_*, and in alu_limit the bytes the offset may move the
+	 * pointer), whether a speculation barrier goes after a stack store
+	 * (Spectre v4), and whether one goes before the insn because a
+	 * mispredicted path would run it unsafely.
 	 */
 	u8 alu_state;
-	u32 alu_limit;
 	bool nospec_result;
 	bool nospec;		/* a barrier before it (Spectre v1) */
+	union {
+		/* BPF64_MEM_CTX: what the type's is_valid_access said */
+		struct bpf64_ctx_access ctx;
+		/* a helper call taking a map: the map, if the same on
+		 * every path */
+		struct bpf64_map *map;
+		u32 alu_limit;
+	};
 };
 
 /* A helper call at @aux was verified with @map (NULL: no map) in r1. */
