@@ -40,10 +40,13 @@ struct fixup {
 	const struct bpf64_insn_aux *aux;
 	const struct bpf64_fixup_opts *opts;
 	struct bpf64_log *log;
-	struct bpf_insn *work;		/* the program, branches hard-wired */
+	/* the program, branches hard-wired (a copy once one is) */
+	struct bpf_insn *work;
+	bool own_work;
 	u32 len;
-	u32 *seen_before;		/* reached insns in [0, i) */
+	u32 *seen_before;		/* reached insns in [0, i), or NULL */
 	bool *zext_dst;			/* NULL: no 32-bit def needs care */
+	bool sanitize;			/* some insn needs bpf64_sanitize() */
 	struct bpf64_patch_set set;
 };
 
@@ -67,7 +70,23 @@ static bool is_cond_jump(u8 code)
  * fall-through was never reached always jumps, one whose target was
  * never reached never does.
  */
-static void hard_wire_branches(struct fixup *fx)
+/* The work copy, made when a pass first changes the program. */
+static int own_work(struct fixup *fx)
+{
+	struct bpf_insn *w;
+
+	if (fx->own_work)
+		return 0;
+	w = bpf64_zalloc_array(fx->len, sizeof(*w));
+	if (!w)
+		return -ENOMEM;
+	memcpy(w, fx->work, (size_t)fx->len * sizeof(*w));
+	fx->work = w;
+	fx->own_work = true;
+	return 0;
+}
+
+static int hard_wire_branches(struct fixup *fx)
 {
 	const struct bpf_insn ja = { .code = BPF_JMP | BPF_JA };
 	struct bpf_insn *insn;
@@ -75,15 +94,20 @@ static void hard_wire_branches(struct fixup *fx)
 
 	for (i = 0; i < fx->len; i += insn_width(fx, i)) {
 		insn = &fx->work[i];
-		if (!fx->aux[i].seen || !is_cond_jump(insn->code))
+		if (!fx->aux[i].seen || !is_cond_jump(insn->code) ||
+		    (fx->aux[i + 1].seen && fx->aux[i + 1 + insn->off].seen))
 			continue;
+		if (own_work(fx))
+			return -ENOMEM;
+		insn = &fx->work[i];
 		if (!fx->aux[i + 1].seen) {
 			*insn = (struct bpf_insn){ .code = ja.code,
 						   .off = insn->off };
-		} else if (!fx->aux[i + 1 + insn->off].seen) {
+		} else {
 			*insn = ja;
 		}
 	}
+	return 0;
 }
 
 static int count_seen(struct fixup *fx)
@@ -99,15 +123,20 @@ static int count_seen(struct fixup *fx)
 	return 0;
 }
 
-/* A JA that leads, once dead code is gone, to the next instruction. */
-static bool is_nop_after_removal(const struct fixup *fx, u32 i)
+/*
+ * A JA that leads, once dead code is gone, to the next instruction: 1,
+ * else 0 (or -ENOMEM).  The reached insns are counted at the first JA.
+ */
+static int is_nop_after_removal(struct fixup *fx, u32 i)
 {
 	const struct bpf_insn *insn = &fx->work[i];
 	s64 t = (s64)i + 1 + insn->off;
 
 	if (insn->code != (BPF_JMP | BPF_JA) || insn->dst_reg ||
 	    insn->src_reg || insn->imm || t < i + 1)
-		return false;
+		return 0;
+	if (!fx->seen_before && count_seen(fx))
+		return -ENOMEM;
 	return fx->seen_before[t] == fx->seen_before[i + 1];
 }
 
@@ -232,19 +261,24 @@ static int convert(struct fixup *fx, u32 i, struct bpf_insn *buf)
 
 static int fix_insn(struct fixup *fx, u32 i)
 {
+	const struct bpf64_insn_aux *aux = &fx->aux[i];
 	struct bpf_insn buf[CONV_MAX], out[OUT_MAX];
 	int n;
 	u32 m;
 
-	if (!fx->aux[i].seen)
+	fx->sanitize |= aux->nospec || aux->nospec_result || aux->alu_state;
+	if (!aux->seen)
 		return fix_dead(fx, i);
-	if (!fx->opts->unpriv && is_nop_after_removal(fx, i))
-		return bpf64_patch_replace(&fx->set, i, NULL, 0);
+	n = fx->opts->unpriv ? 0 : is_nop_after_removal(fx, i);
+	if (n)
+		return n < 0 ? n : bpf64_patch_replace(&fx->set, i, NULL, 0);
 	if (insn_width(fx, i) == 2)
 		return 0;	/* LD_IMM64 defines all 64 bits */
 	n = convert(fx, i, buf);
 	if (n < 0)
 		return n;
+	if (!n && !fx->zext_dst)
+		return 0;	/* nothing to convert, nothing to extend */
 	if (n) {
 		m = add_hi32(fx, i, buf, n, out);
 	} else {
@@ -255,19 +289,14 @@ static int fix_insn(struct fixup *fx, u32 i)
 	return bpf64_patch_replace(&fx->set, i, out, m);
 }
 
-/* The copy the passes work on, and what they need of it. */
+/* The program the passes work on, and what they need of it. */
 static int prepare(struct fixup *fx)
 {
-	size_t bytes = (size_t)fx->len * sizeof(*fx->work);
-	int err;
+	int err = 0;
 
-	fx->work = bpf64_zalloc_array(fx->len, sizeof(*fx->work));
-	if (!fx->work)
-		return -ENOMEM;
-	memcpy(fx->work, fx->prog->insns, bytes);
+	fx->work = fx->prog->insns;
 	if (!fx->opts->unpriv)
-		hard_wire_branches(fx);
-	err = count_seen(fx);
+		err = hard_wire_branches(fx);
 	if (!err)
 		err = find_hi32(fx);
 	return err;
@@ -280,7 +309,9 @@ static int apply(struct fixup *fx)
 	int err;
 
 	if (!fx->set.nr_patches) {
-		insns = fx->work;	/* at most hard-wired branches */
+		if (!fx->own_work)
+			return 0;	/* the program as it was */
+		insns = fx->work;	/* with hard-wired branches */
 		len = fx->len;
 		fx->work = NULL;
 	} else {
@@ -308,12 +339,14 @@ int bpf64_fixup(struct bpf64_prog *prog, const struct bpf64_insn_aux *aux,
 	bpf64_patch_init(&fx.set, fx.work, fx.len, log);
 	for (i = 0; !err && i < fx.len; i += insn_width(&fx, i))
 		err = fix_insn(&fx, i);
-	if (!err)
+	/* (nothing to sanitize: Spectre masking is off, or not needed) */
+	if (!err && fx.sanitize)
 		err = bpf64_sanitize(&fx.set, aux);
 	if (!err)
 		err = apply(&fx);
 	bpf64_patch_release(&fx.set);
-	bpf64_free(fx.work);
+	if (fx.own_work)
+		bpf64_free(fx.work);
 	bpf64_free(fx.seen_before);
 	bpf64_free(fx.zext_dst);
 	return err;
