@@ -60,9 +60,21 @@ const char *vreg_type_str(u8 type)
 	return type < NR_VREG_TYPES ? str[type] : "?";
 }
 
+/*
+ * Everything but var, which the caller writes whole: two memsets of
+ * known sizes become a few stores, where one of the whole register is a
+ * slow "rep stos" on x86.
+ */
+static void clear_but_var(struct vreg *reg)
+{
+	memset(reg, 0, offsetof(struct vreg, var));
+	memset(&reg->var + 1, 0, sizeof(*reg) - offsetof(struct vreg, var) -
+	       sizeof(reg->var));
+}
+
 void mark_not_init(struct vreg *reg)
 {
-	memset(reg, 0, sizeof(*reg));
+	clear_but_var(reg);
 	bpf64_scalar_unknown(&reg->var);
 }
 
@@ -74,7 +86,7 @@ void mark_unknown(struct vreg *reg)
 
 void mark_const(struct vreg *reg, u64 val)
 {
-	memset(reg, 0, sizeof(*reg));
+	clear_but_var(reg);
 	reg->type = SCALAR_VALUE;
 	bpf64_scalar_const(&reg->var, val);
 }
@@ -805,17 +817,22 @@ static int check_subprogs(struct venv *env)
 
 	env->nr_subprogs = 0;
 	err = add_subprog(env, 0);
-	for (i = 0; !err && i < env->len; i++)
-		if (is_local_call(&env->insns[i]))
-			err = add_subprog(env, i + env->insns[i].imm + 1);
+	for (i = 0; !err && i < env->len; i++) {
+		if (!is_local_call(&env->insns[i]))
+			continue;
+		env->local_calls = true;
+		err = add_subprog(env, i + env->insns[i].imm + 1);
+	}
 	if (err)
 		return err;
 	env->subprog[env->nr_subprogs].start = env->len;
-	for (i = 0; i < env->len; i++) {
+	for (i = 0, s = 0; i < env->len; i++) {
 		const struct bpf_insn *insn = &env->insns[i];
 
-		s = vsubprog_of(env, i);
-		if (bpf64_insn_jump_offset(insn, &off) &&
+		while (i >= env->subprog[s + 1].start)
+			s++;
+		if (bpf64_is_jmp_class(insn->code) &&
+		    bpf64_insn_jump_offset(insn, &off) &&
 		    vsubprog_of(env, i + 1 + off) != s) {
 			vlog(env, "jump out of range from insn %u to %d\n", i,
 			     (int)(i + 1 + off));
@@ -830,17 +847,13 @@ static int check_subprogs(struct venv *env)
 	return 0;
 }
 
-u32 vsuccessors(const struct venv *env, u32 i, u32 succ[2])
+u32 vjump_successors(const struct venv *env, u32 i, u32 succ[2])
 {
 	const struct bpf_insn *insn = &env->insns[i];
 	u32 n = 0;
 	s32 off;
 
-	if (bpf64_is_ldimm64(insn)) {
-		succ[n++] = i + 2;
-		return n;
-	}
-	if (bpf64_is_jmp_class(insn->code) && BPF_OP(insn->code) == BPF_EXIT)
+	if (BPF_OP(insn->code) == BPF_EXIT)
 		return 0;
 	if (bpf64_insn_jump_offset(insn, &off)) {
 		succ[n++] = i + 1 + off;
@@ -971,7 +984,7 @@ static struct vchain stack_chain(struct venv *env, u32 sp, u32 level)
 	memo->depth = d;
 	memo->frames = 1;
 	for (i = env->subprog[sp].start;
-	     level + 1 < BPF64_MAX_CALL_FRAMES &&
+	     level + 1 < BPF64_MAX_CALL_FRAMES && env->local_calls &&
 	     i < env->subprog[sp + 1].start; i++) {
 		if (!is_local_call(&env->insns[i]))
 			continue;

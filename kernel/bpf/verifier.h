@@ -194,6 +194,7 @@ struct venv {
 	u32 path_len;			/* its instructions */
 	struct vsubprog subprog[MAX_SUBPROGS + 1];
 	u32 nr_subprogs;
+	bool local_calls;		/* the program has some */
 	u32 id_gen;
 	u32 fid_gen;			/* vframe.fid */
 	u32 insn_idx;
@@ -279,8 +280,18 @@ int check_reg_write(struct venv *env, u32 regno);
 /* A copy of the current state to explore later from @insn. */
 int vpush_branch(struct venv *env, u32 insn, struct vstate **out);
 u32 vsubprog_of(const struct venv *env, u32 idx);
+u32 vjump_successors(const struct venv *env, u32 i, u32 succ[2]);
+
 /* Where control may go after insn @i: up to two, into @succ; the count. */
-u32 vsuccessors(const struct venv *env, u32 i, u32 succ[2]);
+static inline u32 vsuccessors(const struct venv *env, u32 i, u32 succ[2])
+{
+	const struct bpf_insn *insn = &env->insns[i];
+
+	if (bpf64_is_jmp_class(insn->code))
+		return vjump_successors(env, i, succ);
+	succ[0] = i + (bpf64_is_ldimm64(insn) ? 2 : 1);
+	return 1;
+}
 /* Do ids @old and @cur name the same thing so far in @map (or now on)? */
 bool ids_match(struct idmap *map, u32 old, u32 cur);
 
