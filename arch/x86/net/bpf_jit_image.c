@@ -231,9 +231,9 @@ static int emit_all(struct jit_ctx *c)
 		err = bpf64_jit_emit_insn(c, i);
 		if (err)
 			return err;
-		/* an LD_IMM64's second half is data; a fused insn is done */
-		if (bpf64_is_ldimm64(&c->insns[i]) || c->fused) {
-			c->fused = false;
+		/* an LD_IMM64's second half is data; fused insns are done */
+		c->fused += bpf64_is_ldimm64(&c->insns[i]);
+		for (; c->fused; c->fused--) {
 			i++;
 			c->off[i] = c->body[i] = c->pos;
 			c->nj[i] = c->nr_jumps;

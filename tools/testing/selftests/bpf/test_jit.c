@@ -792,6 +792,135 @@ static bool code_has(const struct bpf64_jit_image *img, const u8 *pat, u32 n)
 }
 
 /*
+ * A rotate written as clang writes one, in a random form: one copy
+ * ("t = a; t >>= w-n; a <<= n; a |= t", shifts in either order, the OR
+ * into either register) or two ("t = a; t >>= w-n; u = a; u <<= n;
+ * u |= t"), either direction, either width; or a near miss (amounts that
+ * do not add up to the width, an arithmetic shift, a third register in
+ * the OR).  Returns the count of insns written.
+ */
+static u32 rotate_run(struct bpf_insn *p, struct progen_rng *rng)
+{
+	u8 cls = progen_rng_below(rng, 2) ? BPF_ALU64 : BPF_ALU;
+	u32 width = cls == BPF_ALU64 ? 64 : 32;
+	u32 n = 1 + progen_rng_below(rng, width - 1), m = width - n;
+	u8 a = progen_rng_below(rng, 10), t, u, lo = BPF_LSH, hi = BPF_RSH;
+	u32 miss = progen_rng_below(rng, 4), k = 0;
+
+	do
+		t = progen_rng_below(rng, 10);
+	while (t == a);
+	do
+		u = progen_rng_below(rng, 10);
+	while (u == a || u == t);
+	if (progen_rng_below(rng, 2)) {
+		lo = BPF_RSH;
+		hi = BPF_LSH;
+	}
+	if (miss == 1)
+		m = (m + 1) % width;
+	if (miss == 2)
+		lo = BPF_ARSH;
+	p[k++] = BPF64_RAW_INSN(cls | BPF_MOV | BPF_X, t, a, 0, 0);
+	p[k++] = BPF64_RAW_INSN(cls | hi | BPF_K, t, 0, 0, m);
+	if (progen_rng_below(rng, 2)) {		/* two copies */
+		p[k++] = BPF64_RAW_INSN(cls | BPF_MOV | BPF_X, u, a, 0, 0);
+		p[k++] = BPF64_RAW_INSN(cls | lo | BPF_K, u, 0, 0, n);
+		p[k++] = progen_rng_below(rng, 2) ?
+			 BPF64_RAW_INSN(cls | BPF_OR | BPF_X, u,
+					miss == 3 ? a : t, 0, 0) :
+			 BPF64_RAW_INSN(cls | BPF_OR | BPF_X, t, u, 0, 0);
+		return k;
+	}
+	if (progen_rng_below(rng, 2)) {		/* a's shift first */
+		p[k] = p[k - 1];
+		p[k - 1] = BPF64_RAW_INSN(cls | lo | BPF_K, a, 0, 0, n);
+		k++;
+	} else {
+		p[k++] = BPF64_RAW_INSN(cls | lo | BPF_K, a, 0, 0, n);
+	}
+	p[k++] = progen_rng_below(rng, 2) ?
+		 BPF64_RAW_INSN(cls | BPF_OR | BPF_X, a, miss == 3 ? u : t,
+				0, 0) :
+		 BPF64_RAW_INSN(cls | BPF_OR | BPF_X, t, a, 0, 0);
+	return k;
+}
+
+/*
+ * After the runs: a quarter of the programs return at once (r0 alone is
+ * seen); the others overwrite or read one register and fold them all
+ * into r0.
+ */
+static u32 rotate_tail(struct bpf_insn *p, struct progen_rng *rng)
+{
+	u8 r = progen_rng_below(rng, 10);
+	u32 k = 0;
+
+	if (progen_rng_below(rng, 4)) {
+		p[k++] = progen_rng_below(rng, 2) ?
+			 BPF64_MOV64_IMM(r, 77) :
+			 BPF64_ALU64_REG(BPF_ADD, BPF_REG_0, r);
+		for (r = 1; r < 10; r++) {
+			p[k++] = BPF64_ALU64_IMM(BPF_LSH, BPF_REG_0, 5);
+			p[k++] = BPF64_ALU64_REG(BPF_XOR, BPF_REG_0, r);
+		}
+	}
+	p[k++] = BPF64_EXIT_INSN();
+	return k;
+}
+
+/*
+ * Rotates against the interpreter: each program sets r0-r9, runs one to
+ * three rotate runs, then its tail: the JIT's leaving out a copy no one
+ * reads is exercised with reads, writes and returns after the run.
+ */
+static void test_rotates(u64 seed)
+{
+	/* jhash's rol32(a, 4): edx = rol(esi, 4), with no OR */
+	const struct bpf_insn jhash_rol[] = {
+		BPF64_MOV64_IMM(BPF_REG_2, 0x12345678),
+		BPF64_MOV32_REG(BPF_REG_1, BPF_REG_2),
+		BPF64_ALU32_IMM(BPF_RSH, BPF_REG_1, 28),
+		BPF64_MOV32_REG(BPF_REG_3, BPF_REG_2),
+		BPF64_ALU32_IMM(BPF_LSH, BPF_REG_3, 4),
+		BPF64_ALU32_REG(BPF_OR, BPF_REG_3, BPF_REG_1),
+		BPF64_MOV64_REG(BPF_REG_0, BPF_REG_3),
+		BPF64_EXIT_INSN(),
+	};
+	static const u8 rol_edx_4[] = { 0xc1, 0xc2, 0x04 };
+	struct bpf64_jit_image *img;
+	struct bpf_insn insns[96];
+	struct progen_rng rng;
+	u8 mem[EDGE_MEM] = { };
+	u32 i, r, k, runs, agree = 0, count = 3000;
+	u64 args[5] = { };
+
+	img = jit_with(jhash_rol, ARRAY_SIZE(jhash_rol), 0, false, 0);
+	TU_CHECK(code_has(img, rol_edx_4, sizeof(rol_edx_4)) &&
+		 jit_run(img, args) == 0x23456781,
+		 "jhash's rotate is one rol");
+	bpf64_jit_image_free(img);
+	progen_rng_seed(&rng, seed);
+	for (i = 0; i < count; i++) {
+		k = 0;
+		for (r = 0; r < 10; r++) {
+			u64 v = progen_rng_next(&rng);
+
+			insns[k++] = BPF64_RAW_INSN(BPF_LD | BPF_DW | BPF_IMM,
+						    r, 0, 0, (u32)v);
+			insns[k++] = BPF64_RAW_INSN(0, 0, 0, 0, v >> 32);
+		}
+		runs = 1 + progen_rng_below(&rng, 3);
+		while (runs--)
+			k += rotate_run(insns + k, &rng);
+		k += rotate_tail(insns + k, &rng);
+		agree += diff_insns(insns, k, mem, &difftest_ops, 0);
+	}
+	TU_CHECK(agree == count, "rotate runs and near misses: %u of %u agree",
+		 agree, count);
+}
+
+/*
  * A program of @loops loops, each running 3 times over a body of random
  * ALU instructions (immediates of 1, 2 and 4 bytes, so that code lands at
  * every offset) and forward jumps inside the body, some far enough to be
@@ -986,6 +1115,7 @@ static void test_frames(void)
 	};
 	const u8 sub32[] = { 0x48, 0x83, 0xec, 32 };
 	const u8 sub512[] = { 0x48, 0x81, 0xec, 0, 2, 0, 0 };
+	const u8 push_rbp[] = { 0x55 };
 	struct bpf64_jit_image *d24 = jit_with(insns, 4, 20, false, 0);
 	struct bpf64_jit_image *full = jit_with(insns, 4, -1, false, 0);
 	struct bpf64_jit_image *d0 = jit_with(none, 2, 0, false, 0);
@@ -999,8 +1129,11 @@ static void test_frames(void)
 	TU_CHECK(code_has(full, sub512, 7),
 		 "frames: an unverified program reserves 512 bytes");
 	TU_CHECK(d0 && !code_has(d0, sub_rsp8, 3) &&
-		 !code_has(d0, sub_rsp32, 3) && jit_run(d0, args) == 7,
-		 "frames: no stack, no frame");
+		 !code_has(d0, sub_rsp32, 3) && !code_has(d0, push_rbp, 1) &&
+		 jit_run(d0, args) == 7,
+		 "frames: a leaf without stack has no frame (no push rbp, no sub rsp)");
+	TU_CHECK(code_has(d24, push_rbp, 1),
+		 "frames: a function with stack sets rbp up");
 	if (!bpf64_prog_create(&prog, insns, 4, &difftest_ops, &log))
 		bpf64_verify(prog, &log);
 	TU_CHECK(prog && prog->stack_verified && prog->stack_depth == 24,
@@ -1940,6 +2073,7 @@ int main(int argc, char **argv)
 #endif
 	test_wx();
 	test_fork();
+	test_rotates(seed);
 	test_refusals();
 	test_conformance(dir);
 	test_edges(seed);
