@@ -37,7 +37,7 @@ static inline u32 sha_ror32(u32 x, unsigned int n)
  */
 #define SHA_ROUND(a, b, c, d, e, f, g, h, i) do {			\
 		u32 t1 = h + SHA_S1(e) + SHA_CH(e, f, g) +		\
-			 bpf64_sha256_k[i] + w[i];				\
+			 bpf64_sha256_k[i] + w[i];			\
 		d += t1;						\
 		h = t1 + SHA_S0(a) + SHA_MAJ(a, b, c);			\
 	} while (0)
@@ -109,8 +109,7 @@ void bpf64_sha256_update(struct bpf64_sha256 *ctx, const void *data,
 		sha256_blocks(ctx->h, ctx->buf, 1);
 	}
 	n = len / 64;
-	if (n)
-		sha256_blocks(ctx->h, p, n);
+	sha256_blocks(ctx->h, p, n);
 	memcpy(ctx->buf, p + 64 * n, len % 64);
 }
 

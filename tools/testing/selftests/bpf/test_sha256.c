@@ -133,7 +133,8 @@ static void check_arch_equals_generic(void)
 			tu_diag("differs: %zu bytes split at %zu, %zu",
 				len, a, b);
 	}
-	TU_CHECK(!bad, "arch: %u random messages and splits as generic (%u differ)",
+	TU_CHECK(!bad,
+		 "arch: %u random messages and splits as generic (%u differ)",
 		 n, bad);
 }
 
