@@ -41,6 +41,7 @@ enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI,
  * function directly.
  */
 #define JIT_STUB_LEN	13
+#define JIT_TRAP	0xcc	/* int3: fills what is not code */
 
 /*
  * Kinds of layout items, besides jcc conditions 0x0-0xf: jumps, local
@@ -96,8 +97,9 @@ struct jit_ctx {
 	bool stub;		/* the image starts with the stub (run state) */
 	bool bmi2;		/* shlx, shrx, sarx may be used */
 	u32 frame;		/* the stack each function reserves */
-	struct jit_jump *jumps;	/* 2 * len + 1, the last a sentinel */
+	struct jit_jump *jumps;	/* max_jumps + 1, the last a sentinel */
 	u32 nr_jumps;
+	u32 max_jumps;		/* jumps, local calls and loop heads */
 	struct bpf64_log *log;
 };
 

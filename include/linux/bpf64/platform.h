@@ -230,13 +230,16 @@ int bpf64_copy_to_user(u64 dst, const void *src, size_t n);
 long bpf64_strncpy_from_user(char *dst, u64 src, size_t size);
 
 /*
- * Executable memory for JIT images (host/jit_mem.c, module/jit_mem.c):
- * bpf64_jit_alloc gives writable, non-executable memory (NULL on failure);
- * bpf64_jit_make_exec turns it read-only and executable (0 or -errno).
- * Never writable and executable at once.
+ * Executable memory for JIT images (host/jit_mem.c, module/jit_mem.c),
+ * never writable and executable at once.  bpf64_jit_alloc gives memory
+ * that is read + execute only, aligned to BPF64_JIT_ALIGN and its size
+ * rounded up to it (NULL on failure); bpf64_jit_write copies code into it,
+ * as the kernel's text_poke does (0 or -errno), the instruction cache
+ * included.
  */
+#define BPF64_JIT_ALIGN	64
 void *bpf64_jit_alloc(size_t size);
-int bpf64_jit_make_exec(void *p, size_t size);
+int bpf64_jit_write(void *dst, const void *src, size_t len);
 void bpf64_jit_free(void *p, size_t size);
 
 /*

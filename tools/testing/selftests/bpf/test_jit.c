@@ -32,6 +32,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 #include <linux/bpf64/insn.h>
 #include <linux/bpf64/jit.h>
@@ -1805,36 +1806,116 @@ static void test_refusals(void)
 		      &difftest_ops, -EINVAL, "unknown helper");
 }
 
-/* The image's mapping in /proc/self/maps must be r-x, never w. */
+/* A line of /proc/self/maps: the range, its permissions, its backing. */
+struct maps_line {
+	unsigned long lo, hi, inode;
+	unsigned int major, minor;
+	char perms[8];
+};
+
+static bool maps_next(FILE *f, struct maps_line *m)
+{
+	char line[512];
+	unsigned long off;
+
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%lx-%lx %7s %lx %x:%x %lu", &m->lo, &m->hi,
+			   m->perms, &off, &m->major, &m->minor,
+			   &m->inode) == 7)
+			return true;
+	return false;
+}
+
+/*
+ * The image's mapping must be r-x, and so must every other mapping of the
+ * memory behind it: code is written through a file, never a mapping.
+ */
 static void test_wx(void)
 {
 	const struct bpf_insn insns[] = {
 		BPF64_MOV64_IMM(BPF_REG_0, 7),
 		BPF64_EXIT_INSN(),
 	};
+	struct maps_line m, img_map = { };
 	struct bpf64_jit_image *img;
-	unsigned long lo, hi, addr;
-	char line[512], perms[8] = "";
-	const u8 *code;
+	unsigned long addr;
+	unsigned int aliases = 0, writable = 0;
+	u64 args[5] = { };
 	FILE *f;
 	u32 len;
-	u64 args[5] = { };
 
 	if (jit_insns(insns, ARRAY_SIZE(insns), &difftest_ops, &img)) {
 		TU_CHECK(0, "small program JITs: %s", log_buf);
 		return;
 	}
-	code = bpf64_jit_code(img, &len);
-	addr = (unsigned long)code;
+	addr = (unsigned long)bpf64_jit_code(img, &len);
 	f = fopen("/proc/self/maps", "r");
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) == 3 &&
-		    addr >= lo && addr < hi)
-			break;
+	while (f && maps_next(f, &m))
+		if (addr >= m.lo && addr < m.hi)
+			img_map = m;
+	if (f)
+		rewind(f);
+	while (f && img_map.inode && maps_next(f, &m)) {
+		if (m.inode != img_map.inode || m.major != img_map.major ||
+		    m.minor != img_map.minor)
+			continue;
+		aliases++;
+		writable += !!strchr(m.perms, 'w');
+	}
 	if (f)
 		fclose(f);
-	TU_CHECK(!strcmp(perms, "r-xp"), "image mapped r-x (%s)", perms);
+	TU_CHECK(!strncmp(img_map.perms, "r-x", 3), "image mapped r-x (%s)",
+		 img_map.perms);
+	TU_CHECK(aliases && !writable,
+		 "no writable mapping of the image's memory (%u of %u)",
+		 writable, aliases);
 	TU_CHECK(jit_run(img, args) == 7, "image runs");
+	bpf64_jit_image_free(img);
+}
+
+/*
+ * After fork(), parent and child share the files behind the images: each
+ * must write only its own copy.  The child frees the parent's image and
+ * JITs another into the memory it had; the parent's still runs.
+ */
+static void test_fork(void)
+{
+	const struct bpf_insn seven[] = {
+		BPF64_MOV64_IMM(BPF_REG_0, 7),
+		BPF64_EXIT_INSN(),
+	};
+	const struct bpf_insn nine[] = {
+		BPF64_MOV64_IMM(BPF_REG_0, 9),
+		BPF64_EXIT_INSN(),
+	};
+	struct bpf64_jit_image *img, *other;
+	u64 args[5] = { };
+	int status = -1;
+	pid_t pid;
+	u32 len;
+
+	if (jit_insns(seven, ARRAY_SIZE(seven), &difftest_ops, &img)) {
+		TU_CHECK(0, "small program JITs: %s", log_buf);
+		return;
+	}
+	pid = fork();
+	if (!pid) {
+		const u8 *code = bpf64_jit_code(img, &len);
+		int ok;
+
+		bpf64_jit_image_free(img);
+		ok = !jit_insns(nine, ARRAY_SIZE(nine), &difftest_ops,
+				&other) &&
+		     bpf64_jit_code(other, &len) == code &&
+		     jit_run(other, args) == 9;
+		_exit(ok ? 0 : 1);
+	}
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	TU_CHECK(WIFEXITED(status) && !WEXITSTATUS(status),
+		 "the child reuses its copy of the image's memory (status %d)",
+		 status);
+	TU_CHECK(jit_run(img, args) == 7, "the parent's image is intact");
 	bpf64_jit_image_free(img);
 }
 
@@ -1858,6 +1939,7 @@ int main(int argc, char **argv)
 	return tu_exit();
 #endif
 	test_wx();
+	test_fork();
 	test_refusals();
 	test_conformance(dir);
 	test_edges(seed);
