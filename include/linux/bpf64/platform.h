@@ -243,6 +243,20 @@ int bpf64_jit_write(void *dst, const void *src, size_t len);
 void bpf64_jit_free(void *p, size_t size);
 
 /*
+ * SHA-256 compression with the CPU's own instructions, for program tags
+ * (kernel/bpf/sha256.c): run @nblocks 64-byte blocks of @data into @state
+ * (a, b, ..., h, as FIPS 180-4 names them) and return true, or return false
+ * having touched nothing when the home has no fast way, and the core's C
+ * rounds run instead.  The hosted home uses SHA-NI when cpuid reports it
+ * (host/sha256_arch.c); the kernel home always says false.  Hosted tests
+ * force the C rounds with bpf64_sha256_force_generic(true), to compare both.
+ */
+bool bpf64_sha256_blocks_arch(u32 state[8], const u8 *data, size_t nblocks);
+#ifndef __KERNEL__
+void bpf64_sha256_force_generic(bool generic);
+#endif
+
+/*
  * Reads that cannot fault the host whatever the address: 0 or -EFAULT, and
  * on failure @dst is zeroed, as bpf_probe_read_{kernel,user} do.  The _str
  * forms copy up to the NUL and return the length with it.
