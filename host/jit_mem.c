@@ -1,109 +1,266 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The hosted home's executable memory for the JIT: pages mapped writable
- * while the image is emitted, then switched to read + execute, so that no
- * page is ever writable and executable at once.
+ * The hosted home's executable memory for the JIT, as Linux's
+ * bpf_prog_pack: images share packs of memory mapped read + execute, in
+ * units of BPF64_JIT_ALIGN bytes.  Code reaches an image through pwrite()
+ * to the memfd behind its pack, as Linux's text_poke writes through a
+ * mapping of its own: no page of the process is ever writable and
+ * executable at once, and loading or freeing an image changes no mapping
+ * (the mprotect() pair that did was a third of a small program's load).
  *
- * Mapping, faulting in and unmapping pages costs more than compiling a
- * small program, so freed images go back to read + write and wait, up to
- * JIT_MEM_CACHED runs of pages, for an image of the same page count.
- *
- * Each run of pages lies between two inaccessible guard pages of its own
- * mapping: the kernel would otherwise merge it with a neighbour of the
- * same protection (another image, any anonymous mapping) and split it off
- * again at each mprotect(), which costs more than the change itself.
+ * A forked child gets packs of its own at the same addresses, copies of
+ * its parent's: the memfds are shared across fork(), and a write in one
+ * process must not reach the other's code.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include <linux/bpf64/jit.h>
 
-#define JIT_MEM_CACHED	64
+#ifndef MFD_EXEC
+#define MFD_EXEC	0x0010U		/* Linux 6.3: executable memfd */
+#endif
 
-/* A cached run of pages holds this at its start. */
-struct jit_mem_free {
-	struct jit_mem_free *next;
+#define JIT_PACK_SIZE	(2UL << 20)
+#define JIT_LONG_BITS	(8 * sizeof(unsigned long))
+
+struct jit_pack {
+	struct jit_pack *next;
+	u8 *base;		/* read + execute */
 	size_t size;
+	int fd;			/* the memfd, written with pwrite() */
+	size_t nr_units;
+	size_t nr_used;
+	unsigned long used[];	/* a bit per unit */
 };
 
 static pthread_mutex_t jit_mem_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct jit_mem_free *jit_mem_cache;
-static unsigned int jit_mem_cached;
+static struct jit_pack *jit_packs;
+static pthread_once_t jit_mem_once = PTHREAD_ONCE_INIT;
 
-static size_t jit_mem_round(size_t size)
+static size_t jit_units(size_t size)
 {
-	size_t page = sysconf(_SC_PAGESIZE);
-
-	return (size + page - 1) & ~(page - 1);
+	return (size + BPF64_JIT_ALIGN - 1) / BPF64_JIT_ALIGN;
 }
 
-static void *jit_mem_take(size_t size)
+static bool unit_used(const struct jit_pack *p, size_t u)
 {
-	struct jit_mem_free **pp, *f = NULL;
+	return p->used[u / JIT_LONG_BITS] >> (u % JIT_LONG_BITS) & 1;
+}
 
-	pthread_mutex_lock(&jit_mem_lock);
-	for (pp = &jit_mem_cache; *pp; pp = &(*pp)->next) {
-		if ((*pp)->size == size) {
-			f = *pp;
-			*pp = f->next;
-			jit_mem_cached--;
-			break;
+static void set_units(struct jit_pack *p, size_t first, size_t n, bool used)
+{
+	for (size_t u = first; u < first + n; u++) {
+		unsigned long bit = 1UL << (u % JIT_LONG_BITS);
+
+		if (used)
+			p->used[u / JIT_LONG_BITS] |= bit;
+		else
+			p->used[u / JIT_LONG_BITS] &= ~bit;
+	}
+	if (used)
+		p->nr_used += n;
+	else
+		p->nr_used -= n;
+}
+
+/* The first run of @n free units (first fit), or nr_units. */
+static size_t find_units(const struct jit_pack *p, size_t n)
+{
+	size_t u = 0, run = 0;
+
+	if (p->nr_units - p->nr_used < n)
+		return p->nr_units;
+	while (u < p->nr_units) {
+		if (!(u % JIT_LONG_BITS) && !~p->used[u / JIT_LONG_BITS]) {
+			u += JIT_LONG_BITS;
+			run = 0;
+			continue;
 		}
+		run = unit_used(p, u++) ? 0 : run + 1;
+		if (run == n)
+			return u - n;
+	}
+	return p->nr_units;
+}
+
+static int jit_memfd(size_t size)
+{
+	int fd = memfd_create("bpf64-jit", MFD_CLOEXEC | MFD_EXEC);
+
+	if (fd < 0 && errno == EINVAL)	/* before 6.3: exec by default */
+		fd = memfd_create("bpf64-jit", MFD_CLOEXEC);
+	if (fd >= 0 && ftruncate(fd, size)) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+static struct jit_pack *pack_new(size_t size)
+{
+	size_t units = size / BPF64_JIT_ALIGN;
+	size_t words = (units + JIT_LONG_BITS - 1) / JIT_LONG_BITS;
+	struct jit_pack *p = calloc(1, sizeof(*p) + words * sizeof(long));
+
+	if (!p)
+		return NULL;
+	p->size = size;
+	p->nr_units = units;
+	p->fd = jit_memfd(size);
+	if (p->fd < 0)
+		goto fail;
+	p->base = mmap(NULL, size, PROT_READ | PROT_EXEC, MAP_SHARED, p->fd, 0);
+	if (p->base != MAP_FAILED)
+		return p;
+	close(p->fd);
+fail:
+	free(p);
+	return NULL;
+}
+
+static void pack_free(struct jit_pack *p)
+{
+	munmap(p->base, p->size);
+	close(p->fd);
+	free(p);
+}
+
+/*
+ * In a child after fork(): each pack moves to a memfd of its own, with the
+ * same code at the same address (MAP_FIXED replaces the mapping at once).
+ * A pack that cannot be copied becomes inaccessible: its images fault if
+ * the child runs them, rather than run what its parent writes there.
+ */
+static void jit_mem_child(void)
+{
+	struct jit_pack *p, **pp = &jit_packs;
+	int fd;
+
+	while ((p = *pp)) {
+		fd = jit_memfd(p->size);
+		if (fd >= 0 && pwrite(fd, p->base, p->size, 0) == (ssize_t)p->size &&
+		    mmap(p->base, p->size, PROT_READ | PROT_EXEC,
+			 MAP_SHARED | MAP_FIXED, fd, 0) != MAP_FAILED) {
+			close(p->fd);
+			p->fd = fd;
+			pp = &p->next;
+			continue;
+		}
+		if (fd >= 0)
+			close(fd);
+		mmap(p->base, p->size, PROT_NONE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+		*pp = p->next;
+		close(p->fd);
+		free(p);	/* the range stays reserved: nothing lands there */
 	}
 	pthread_mutex_unlock(&jit_mem_lock);
-	return f;
+}
+
+static void jit_mem_prepare(void)
+{
+	pthread_mutex_lock(&jit_mem_lock);
+}
+
+static void jit_mem_parent(void)
+{
+	pthread_mutex_unlock(&jit_mem_lock);
+}
+
+static void jit_mem_init(void)
+{
+	pthread_atfork(jit_mem_prepare, jit_mem_parent, jit_mem_child);
 }
 
 void *bpf64_jit_alloc(size_t size)
 {
-	size_t page = sysconf(_SC_PAGESIZE);
-	u8 *p;
+	size_t n = jit_units(size), u;
+	struct jit_pack *p;
+	void *code = NULL;
 
 	if (!size)
 		return NULL;
-	size = jit_mem_round(size);
-	p = jit_mem_take(size);
-	if (p)
-		return p;
-	p = mmap(NULL, size + 2 * page, PROT_NONE,
-		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
-		return NULL;
-	if (mprotect(p + page, size, PROT_READ | PROT_WRITE)) {
-		munmap(p, size + 2 * page);
-		return NULL;
+	pthread_once(&jit_mem_once, jit_mem_init);
+	pthread_mutex_lock(&jit_mem_lock);
+	for (p = jit_packs; p; p = p->next) {
+		u = find_units(p, n);
+		if (u < p->nr_units)
+			break;
 	}
-	return p + page;
-}
+	if (!p) {
+		/* a large image gets a pack of its own size */
+		size_t page = sysconf(_SC_PAGESIZE);
 
-int bpf64_jit_make_exec(void *p, size_t size)
-{
-	return mprotect(p, jit_mem_round(size), PROT_READ | PROT_EXEC) ?
-	       -errno : 0;
-}
-
-void bpf64_jit_free(void *p, size_t size)
-{
-	struct jit_mem_free *f = p;
-	bool keep = false;
-
-	if (!p)
-		return;
-	size = jit_mem_round(size);
-	if (!mprotect(p, size, PROT_READ | PROT_WRITE)) {
-		pthread_mutex_lock(&jit_mem_lock);
-		keep = jit_mem_cached < JIT_MEM_CACHED;
-		if (keep) {
-			f->size = size;
-			f->next = jit_mem_cache;
-			jit_mem_cache = f;
-			jit_mem_cached++;
+		p = pack_new(n * BPF64_JIT_ALIGN > JIT_PACK_SIZE ?
+			     (n * BPF64_JIT_ALIGN + page - 1) & ~(page - 1) :
+			     JIT_PACK_SIZE);
+		if (p) {
+			p->next = jit_packs;
+			jit_packs = p;
+			u = 0;
 		}
-		pthread_mutex_unlock(&jit_mem_lock);
 	}
-	if (!keep)
-		munmap((u8 *)p - sysconf(_SC_PAGESIZE),
-		       size + 2 * sysconf(_SC_PAGESIZE));
+	if (p) {
+		set_units(p, u, n, true);
+		code = p->base + u * BPF64_JIT_ALIGN;
+	}
+	pthread_mutex_unlock(&jit_mem_lock);
+	return code;
+}
+
+static struct jit_pack *pack_of(const u8 *code)
+{
+	struct jit_pack *p;
+
+	for (p = jit_packs; p; p = p->next)
+		if (code >= p->base && code < p->base + p->size)
+			return p;
+	return NULL;
+}
+
+int bpf64_jit_write(void *dst, const void *src, size_t len)
+{
+	struct jit_pack *p;
+	ssize_t done = -1;
+	int err = EFAULT;
+
+	pthread_mutex_lock(&jit_mem_lock);
+	p = pack_of(dst);
+	if (p && len <= p->size - ((u8 *)dst - p->base)) {
+		done = pwrite(p->fd, src, len, (u8 *)dst - p->base);
+		err = done < 0 ? errno : EIO;
+	}
+	pthread_mutex_unlock(&jit_mem_lock);
+	if (done != (ssize_t)len)
+		return -err;
+	/* no-op on x86; elsewhere the instruction cache must see the code */
+	__builtin___clear_cache((char *)dst, (char *)dst + len);
+	return 0;
+}
+
+void bpf64_jit_free(void *code, size_t size)
+{
+	struct jit_pack *p, **pp;
+
+	if (!code)
+		return;
+	pthread_mutex_lock(&jit_mem_lock);
+	for (pp = &jit_packs; (p = *pp); pp = &p->next) {
+		if ((u8 *)code < p->base || (u8 *)code >= p->base + p->size)
+			continue;
+		set_units(p, ((u8 *)code - p->base) / BPF64_JIT_ALIGN,
+			  jit_units(size), false);
+		/* the newest pack stays for the next image */
+		if (!p->nr_used && p != jit_packs) {
+			*pp = p->next;
+			pack_free(p);
+		}
+		break;
+	}
+	pthread_mutex_unlock(&jit_mem_lock);
 }

@@ -11,7 +11,7 @@ void *bpf64_jit_alloc(size_t size)
 	return NULL;
 }
 
-int bpf64_jit_make_exec(void *p, size_t size)
+int bpf64_jit_write(void *dst, const void *src, size_t len)
 {
 	return -EOPNOTSUPP;
 }

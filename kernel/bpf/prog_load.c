@@ -290,7 +290,10 @@ static int copy_prog_in(struct bpf64_prog *prog, const union bpf_attr *attr)
 
 /*
  * Verified programs run JITed where the JIT takes them, as Linux's
- * bpf_prog_select_runtime(): a program the JIT refuses stays interpreted.
+ * bpf_prog_select_runtime(): a program the JIT refuses stays interpreted,
+ * and only such a program gets the interpreter's threaded code (every run
+ * takes the image first, and a JITed program's tail calls reach only
+ * JITed ones).
  */
 static int select_runtime(struct bpf64_prog *prog)
 {
@@ -353,9 +356,9 @@ static int check_and_prepare(struct bpf64_prog *prog, u32 prog_flags,
 		err = bpf64_fixup(prog, aux, &fixup_opts, log);
 	bpf64_free(aux);
 	if (!err)
-		err = bpf64_interp_prepare(prog, BPF64_RUN_TRUSTED, log);
-	if (!err)
 		err = select_runtime(prog);
+	if (!err && !prog->jit)
+		err = bpf64_interp_prepare(prog, BPF64_RUN_TRUSTED, log);
 	if (!err)
 		err = check_tail_call_owners(prog, log);
 	return err;

@@ -7,7 +7,7 @@
  */
 #include <linux/bpf64/sha256.h>
 
-static const u32 sha256_k[64] = {
+const u32 bpf64_sha256_k[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
 	0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
 	0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
@@ -37,7 +37,7 @@ static inline u32 sha_ror32(u32 x, unsigned int n)
  */
 #define SHA_ROUND(a, b, c, d, e, f, g, h, i) do {			\
 		u32 t1 = h + SHA_S1(e) + SHA_CH(e, f, g) +		\
-			 sha256_k[i] + w[i];				\
+			 bpf64_sha256_k[i] + w[i];			\
 		d += t1;						\
 		h = t1 + SHA_S0(a) + SHA_MAJ(a, b, c);			\
 	} while (0)
@@ -72,6 +72,15 @@ static void sha256_block(u32 st[8], const u8 *p)
 	st[4] += e; st[5] += f; st[6] += g; st[7] += h;
 }
 
+/* Whole blocks: the home's SHA instructions where it has them. */
+static void sha256_blocks(u32 st[8], const u8 *p, size_t nblocks)
+{
+	if (bpf64_sha256_blocks_arch(st, p, nblocks))
+		return;
+	for (; nblocks; nblocks--, p += 64)
+		sha256_block(st, p);
+}
+
 void bpf64_sha256_init(struct bpf64_sha256 *ctx)
 {
 	static const u32 iv[8] = {
@@ -97,11 +106,11 @@ void bpf64_sha256_update(struct bpf64_sha256 *ctx, const void *data,
 		len -= n;
 		if (fill + n < 64)
 			return;
-		sha256_block(ctx->h, ctx->buf);
+		sha256_blocks(ctx->h, ctx->buf, 1);
 	}
-	for (; len >= 64; p += 64, len -= 64)
-		sha256_block(ctx->h, p);
-	memcpy(ctx->buf, p, len);
+	n = len / 64;
+	sha256_blocks(ctx->h, p, n);
+	memcpy(ctx->buf, p + 64 * n, len % 64);
 }
 
 void bpf64_sha256_final(struct bpf64_sha256 *ctx,

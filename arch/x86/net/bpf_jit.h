@@ -27,6 +27,14 @@ enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI,
  * source before it uses AUX2.  r12 holds the run (struct jit_run *) for
  * the whole run; no translation writes it.
  */
+/* Where each BPF register lives (bpf_jit_comp.c). */
+extern const u8 bpf64_jit_reg_map[MAX_BPF_REG + 1];
+
+static __always_inline u8 jit_reg(u8 bpf_reg)
+{
+	return bpf64_jit_reg_map[bpf_reg];
+}
+
 #define AUX	R11
 #define AUX2	R10
 #define AUX3	R9
@@ -41,6 +49,7 @@ enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI,
  * function directly.
  */
 #define JIT_STUB_LEN	13
+#define JIT_TRAP	0xcc	/* int3: fills what is not code */
 
 /*
  * Kinds of layout items, besides jcc conditions 0x0-0xf: jumps, local
@@ -54,6 +63,9 @@ enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI,
 #define JIT_ENTRY	1	/* the first of a function */
 #define JIT_TARGET	2	/* a jump lands on it */
 #define JIT_LOOP	4	/* a backward jump lands on it */
+
+/* In saves[], besides r6-r9's bits: the function sets up rbp's frame. */
+#define JIT_SAVE_FRAME	0x10
 
 /*
  * A layout item.  A jump or local call is emitted long at @at, aimed at
@@ -92,12 +104,13 @@ struct jit_ctx {
 	u8 *saves;		/* at a function's first insn: its saves */
 	u8 *mark;		/* JIT_ENTRY, JIT_TARGET */
 	u8 fn_saves;		/* saves of the function being emitted */
-	bool fused;		/* the next insn was emitted with this one */
+	u8 fused;		/* insns after this one emitted with it */
 	bool stub;		/* the image starts with the stub (run state) */
 	bool bmi2;		/* shlx, shrx, sarx may be used */
 	u32 frame;		/* the stack each function reserves */
-	struct jit_jump *jumps;	/* 2 * len + 1, the last a sentinel */
+	struct jit_jump *jumps;	/* max_jumps + 1, the last a sentinel */
 	u32 nr_jumps;
+	u32 max_jumps;		/* jumps, local calls and loop heads */
 	struct bpf64_log *log;
 };
 
@@ -237,6 +250,9 @@ static __always_inline void jmp_here(struct jit_ctx *c, u32 from)
 /* bpf_jit_comp.c: one instruction (and its function's prologue). */
 int bpf64_jit_emit_insn(struct jit_ctx *c, u32 i);
 void bpf64_jit_find_functions(struct jit_ctx *c);
+
+/* bpf_jit_fuse.c: a rotate written as shifts and an OR, from insn @i. */
+u32 bpf64_jit_fuse_rotate(struct jit_ctx *c, u32 i);
 
 /* bpf_jit_image.c: what JITed code calls back into. */
 const u8 *bpf64_jit_tail_target(struct jit_run *jr, struct bpf64_map *map,

@@ -10,11 +10,12 @@
  * local call) gets its own prologue: push rbp, a frame below it of the
  * verifier's stack depth (512 bytes for unverified programs; zeroed when
  * the verifier let the program read stack it never wrote), then only the
- * callee-saved registers that function names.
+ * callee-saved registers that function names.  Leaf functions of programs
+ * without stack skip the frame.
  */
 #include "bpf_jit.h"
 
-static const u8 reg_map[MAX_BPF_REG + 1] = {
+const u8 bpf64_jit_reg_map[MAX_BPF_REG + 1] = {
 	[BPF_REG_0] = RAX, [BPF_REG_1] = RDI, [BPF_REG_2] = RSI,
 	[BPF_REG_3] = RDX, [BPF_REG_4] = RCX, [BPF_REG_5] = R8,
 	[BPF_REG_6] = RBX, [BPF_REG_7] = R13, [BPF_REG_8] = R14,
@@ -95,7 +96,7 @@ static const struct alu_op alu_ops[16] = {
 static void emit_shift(struct jit_ctx *c, const struct bpf_insn *insn,
 		       bool w, u8 dst, u8 digit)
 {
-	u8 src = reg_map[insn->src_reg], d = dst;
+	u8 src = jit_reg(insn->src_reg), d = dst;
 	u8 count = insn->imm & (w ? 63 : 31);
 
 	if (BPF_SRC(insn->code) == BPF_K) {
@@ -138,7 +139,7 @@ static void emit_div(struct jit_ctx *c, const struct bpf_insn *insn, bool w,
 	u32 nz, done1, done2 = 0, ndiv = 0;
 
 	if (BPF_SRC(insn->code) == BPF_X)
-		emit_mov_rr(c, true, AUX, reg_map[insn->src_reg]);
+		emit_mov_rr(c, true, AUX, jit_reg(insn->src_reg));
 	else
 		emit_mov_imm(c, w, AUX, insn->imm);
 	emit_mov_rr(c, true, AUX2, RAX);
@@ -183,7 +184,7 @@ static void emit_div(struct jit_ctx *c, const struct bpf_insn *insn, bool w,
 static void emit_mov(struct jit_ctx *c, const struct bpf_insn *insn, bool w,
 		     u8 dst)
 {
-	u8 src = reg_map[insn->src_reg];
+	u8 src = jit_reg(insn->src_reg);
 
 	if (BPF_SRC(insn->code) == BPF_K)
 		emit_mov_imm(c, w, dst, insn->imm);
@@ -234,7 +235,7 @@ static void emit_end(struct jit_ctx *c, const struct bpf_insn *insn, u8 dst)
 static void emit_alu(struct jit_ctx *c, const struct bpf_insn *insn)
 {
 	bool w = BPF_CLASS(insn->code) == BPF_ALU64;
-	u8 dst = reg_map[insn->dst_reg], src = reg_map[insn->src_reg];
+	u8 dst = jit_reg(insn->dst_reg), src = jit_reg(insn->src_reg);
 	u8 op = BPF_OP(insn->code);
 	const struct alu_op *a = &alu_ops[op >> 4];
 	bool k = BPF_SRC(insn->code) == BPF_K;
@@ -287,7 +288,7 @@ static const u8 imm_len[4] = { 4, 2, 1, 4 };
 
 static void emit_ldx(struct jit_ctx *c, const struct bpf_insn *insn)
 {
-	u8 dst = reg_map[insn->dst_reg], src = reg_map[insn->src_reg];
+	u8 dst = jit_reg(insn->dst_reg), src = jit_reg(insn->src_reg);
 	bool sx = BPF_MODE(insn->code) == BPF_MEMSX;
 	u8 size = BPF_SIZE(insn->code) >> 3;
 
@@ -299,7 +300,7 @@ static void emit_ldx(struct jit_ctx *c, const struct bpf_insn *insn)
 /* mov [dst + off], src: 0x66 for a half word, REX for a byte's sil/dil. */
 static void emit_stx(struct jit_ctx *c, const struct bpf_insn *insn)
 {
-	u8 dst = reg_map[insn->dst_reg], src = reg_map[insn->src_reg];
+	u8 dst = jit_reg(insn->dst_reg), src = jit_reg(insn->src_reg);
 	u8 size = BPF_SIZE(insn->code) >> 3;
 
 	c->buf[c->pos] = 0x66;
@@ -329,7 +330,7 @@ static void emit_stx_op(struct jit_ctx *c, u8 prefix, u8 size, u8 op,
 
 static void emit_st(struct jit_ctx *c, const struct bpf_insn *insn)
 {
-	u8 dst = reg_map[insn->dst_reg];
+	u8 dst = jit_reg(insn->dst_reg);
 	u8 size = BPF_SIZE(insn->code) >> 3;
 	s32 imm = insn->imm;
 
@@ -375,7 +376,7 @@ static void emit_fetch_loop(struct jit_ctx *c, const struct bpf_insn *insn,
 
 static int emit_atomic(struct jit_ctx *c, const struct bpf_insn *insn)
 {
-	u8 base = reg_map[insn->dst_reg], src = reg_map[insn->src_reg];
+	u8 base = jit_reg(insn->dst_reg), src = jit_reg(insn->src_reg);
 	bool w = BPF_SIZE(insn->code) == BPF_DW;
 	u8 size = BPF_SIZE(insn->code);
 	s32 op = insn->imm;
@@ -464,8 +465,8 @@ static u8 select_source(struct jit_ctx *c, const struct bpf_insn *insn,
 		return AUX;
 	}
 	if (class == BPF_ALU64)
-		return reg_map[mov->src_reg];
-	emit_mov_rr(c, false, AUX, reg_map[mov->src_reg]);
+		return jit_reg(mov->src_reg);
+	emit_mov_rr(c, false, AUX, jit_reg(mov->src_reg));
 	return AUX;
 }
 
@@ -473,7 +474,7 @@ static void emit_cond_jump(struct jit_ctx *c, const struct bpf_insn *insn,
 			   u32 i)
 {
 	bool w = BPF_CLASS(insn->code) == BPF_JMP;
-	u8 dst = reg_map[insn->dst_reg], src = reg_map[insn->src_reg];
+	u8 dst = jit_reg(insn->dst_reg), src = jit_reg(insn->src_reg);
 	u8 op = BPF_OP(insn->code);
 	u8 sel = select_source(c, insn, i);
 	u32 start = c->pos;
@@ -493,8 +494,8 @@ static void emit_cond_jump(struct jit_ctx *c, const struct bpf_insn *insn,
 		return;
 	}
 	emit_rr(c, true, 0x0f40 | (jcc[op >> 4] ^ 1),	/* cmov */
-		reg_map[insn[1].dst_reg], sel);
-	c->fused = true;
+		jit_reg(insn[1].dst_reg), sel);
+	c->fused = 1;
 }
 
 /* Zero the frame [rbp - frame, rbp): a loop of 8-byte stores. */
@@ -508,23 +509,30 @@ static void emit_zero_frame(struct jit_ctx *c)
 	emitn(c, 0xf675, 2);			/* jnz back 10 bytes */
 }
 
+/*
+ * A function that calls nothing and never names r10 in a program without
+ * stack has no frame: rbp is neither set nor needed, and rsp need not be
+ * aligned for calls it does not make.
+ */
 static void emit_prologue(struct jit_ctx *c, u8 saves)
 {
 	u32 i, n = 0;
 
-	emit1(c, 0x55);					/* push rbp */
-	emit_mov_rr(c, true, RBP, RSP);
-	for (i = 0; i < ARRAY_SIZE(saved_regs); i++)
-		n += saves >> i & 1;
-	/* Keep rsp 16-byte aligned at calls: frame + pushes + 8 */
-	n = c->frame + ((c->frame / 8 + n) & 1) * 8;
-	if (n)
-		emit_alu_imm(c, true, 5, RSP, n);	/* sub rsp, n */
-	if (c->prog->zero_stack && c->frame)
-		emit_zero_frame(c);
+	if (saves & JIT_SAVE_FRAME) {
+		emit1(c, 0x55);				/* push rbp */
+		emit_mov_rr(c, true, RBP, RSP);
+		for (i = 0; i < ARRAY_SIZE(saved_regs); i++)
+			n += saves >> i & 1;
+		/* Keep rsp 16-byte aligned at calls: frame + pushes + 8 */
+		n = c->frame + ((c->frame / 8 + n) & 1) * 8;
+		if (n)
+			emit_alu_imm(c, true, 5, RSP, n);	/* sub rsp, n */
+		if (c->prog->zero_stack && c->frame)
+			emit_zero_frame(c);
+	}
 	for (i = 0; i < ARRAY_SIZE(saved_regs); i++)
 		if (saves >> i & 1)
-			emit_push(c, reg_map[saved_regs[i]]);
+			emit_push(c, jit_reg(saved_regs[i]));
 }
 
 /* Restore the callee-saved registers and rbp; the return is the caller's. */
@@ -534,8 +542,9 @@ static void emit_leave(struct jit_ctx *c, u8 saves)
 
 	for (i = ARRAY_SIZE(saved_regs) - 1; i >= 0; i--)
 		if (saves >> i & 1)
-			emit_pop(c, reg_map[saved_regs[i]]);
-	emit1(c, 0xc9);					/* leave */
+			emit_pop(c, jit_reg(saved_regs[i]));
+	if (saves & JIT_SAVE_FRAME)
+		emit1(c, 0xc9);				/* leave */
 }
 
 static void emit_epilogue(struct jit_ctx *c, u8 saves)
@@ -668,7 +677,7 @@ static void emit_ld_pkt(struct jit_ctx *c, const struct bpf_insn *insn, u32 i)
 	u32 slow, done, hit;
 
 	if (BPF_MODE(insn->code) == BPF_IND) {
-		emit_mov_rr(c, false, AUX, reg_map[insn->src_reg]);
+		emit_mov_rr(c, false, AUX, jit_reg(insn->src_reg));
 		if (insn->imm)
 			emit_alu_imm(c, false, 0, AUX, insn->imm); /* add */
 	} else {
@@ -736,7 +745,7 @@ static int emit_insn(struct jit_ctx *c, const struct bpf_insn *insn, u32 i)
 		return emit_jmp_class(c, insn, i);
 	}
 	if (bpf64_is_ldimm64(insn))
-		emit_mov_imm64(c, reg_map[insn->dst_reg], (u32)insn[0].imm |
+		emit_mov_imm64(c, jit_reg(insn->dst_reg), (u32)insn[0].imm |
 			       (u64)(u32)insn[1].imm << 32);
 	else
 		emit_ld_pkt(c, insn, i);
@@ -746,6 +755,7 @@ static int emit_insn(struct jit_ctx *c, const struct bpf_insn *insn, u32 i)
 int bpf64_jit_emit_insn(struct jit_ctx *c, u32 i)
 {
 	struct jit_jump *j;
+	u32 n;
 
 	if (c->mark[i] & JIT_ENTRY) {
 		c->fn_saves = c->saves[i];
@@ -757,21 +767,31 @@ int bpf64_jit_emit_insn(struct jit_ctx *c, u32 i)
 		j->start = j->at = c->pos;
 	}
 	c->body[i] = c->pos;
+	if (c->insns[i].code == (BPF_ALU64 | BPF_MOV | BPF_X) ||
+	    c->insns[i].code == (BPF_ALU | BPF_MOV | BPF_X)) {
+		n = bpf64_jit_fuse_rotate(c, i);
+		if (n) {
+			c->fused = n - 1;
+			return 0;
+		}
+	}
 	return emit_insn(c, &c->insns[i], i);
 }
 
 /*
  * Functions start at insn 0 and at every local call's target; each saves
- * the callee-saved registers it names (saves[] of its first insn).  Jump
+ * the callee-saved registers it names (saves[] of its first insn), and
+ * has a frame unless it can do without (JIT_SAVE_FRAME).  Jump
  * targets are marked for the fusions, which must not swallow one, and
  * targets of backward jumps (loop heads) for alignment.  Only tail calls
- * and packet loads need the run state, hence the stub.
+ * and packet loads need the run state, hence the stub.  Counts the items
+ * of the jump list: jumps, local calls, loop heads.
  */
 void bpf64_jit_find_functions(struct jit_ctx *c)
 {
 	static const u8 save_bit[16] = {
 		[BPF_REG_6] = 1, [BPF_REG_7] = 2, [BPF_REG_8] = 4,
-		[BPF_REG_9] = 8,
+		[BPF_REG_9] = 8, [BPF_REG_10] = JIT_SAVE_FRAME,
 	};
 	const struct bpf_insn *insn;
 	u8 mask = 0, op, class;
@@ -786,19 +806,29 @@ void bpf64_jit_find_functions(struct jit_ctx *c)
 		if (!bpf64_is_jmp_class(insn->code) || op == BPF_EXIT)
 			continue;
 		if (op == BPF_CALL) {
-			if (insn->src_reg == BPF_PSEUDO_CALL)
+			if (insn->src_reg == BPF_PSEUDO_CALL) {
 				c->mark[i + 1 + insn->imm] |= JIT_ENTRY;
+				c->max_jumps++;
+			}
 			c->stub |= !insn->src_reg &&
 				   insn->imm == BPF_FUNC_tail_call;
 			continue;
 		}
 		t = i + 1 + (op == BPF_JA && class == BPF_JMP32 ?
 			     insn->imm : insn->off);
+		c->max_jumps += 1 + (t <= i && !(c->mark[t] & JIT_LOOP));
 		c->mark[t] |= t <= i ? JIT_TARGET | JIT_LOOP : JIT_TARGET;
 	}
 	for (i = c->len; i-- > 0; ) {
 		insn = &c->insns[i];
+		class = BPF_CLASS(insn->code);
 		mask |= save_bit[insn->dst_reg] | save_bit[insn->src_reg];
+		/* calls, and the packet loads' calls into C, need the frame */
+		if ((bpf64_is_jmp_class(insn->code) &&
+		     BPF_OP(insn->code) == BPF_CALL) ||
+		    (class == BPF_LD && BPF_MODE(insn->code) != BPF_IMM) ||
+		    c->frame)
+			mask |= JIT_SAVE_FRAME;
 		if (c->mark[i] & JIT_ENTRY) {
 			c->saves[i] = mask;
 			mask = 0;

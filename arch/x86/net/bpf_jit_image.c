@@ -18,7 +18,8 @@
  * Where tail calls or packet loads need the run, it starts with a stub
  * that keeps the run in r12 for the whole run and calls the main
  * function, which tail calls enter directly; otherwise it is the main
- * function.  Images start page-aligned.
+ * function.  Images start at a BPF64_JIT_ALIGN boundary, so that the
+ * 32-byte alignment of loop heads holds in memory.
  */
 #include <linux/bpf64/map.h>
 #include "bpf_jit.h"
@@ -230,9 +231,9 @@ static int emit_all(struct jit_ctx *c)
 		err = bpf64_jit_emit_insn(c, i);
 		if (err)
 			return err;
-		/* an LD_IMM64's second half is data; a fused insn is done */
-		if (bpf64_is_ldimm64(&c->insns[i]) || c->fused) {
-			c->fused = false;
+		/* an LD_IMM64's second half is data; fused insns are done */
+		c->fused += bpf64_is_ldimm64(&c->insns[i]);
+		for (; c->fused; c->fused--) {
 			i++;
 			c->off[i] = c->body[i] = c->pos;
 			c->nj[i] = c->nr_jumps;
@@ -246,17 +247,20 @@ static int emit_all(struct jit_ctx *c)
 
 static void jit_ctx_free(struct jit_ctx *c)
 {
+	bpf64_free(c->off);
 	bpf64_free(c->jumps);
 	bpf64_free(c->buf);
 }
 
-/* One allocation for the per-instruction arrays, one for the buffer. */
+/*
+ * The per-instruction arrays in one allocation; the jump list, counted by
+ * bpf64_jit_find_functions(), and the buffer in one each.
+ */
 static int jit_ctx_init(struct jit_ctx *c, const struct bpf64_prog *prog,
 			const struct bpf_insn *insns, u32 len,
 			struct bpf64_log *log)
 {
 	size_t n = (size_t)len + 1;
-	u8 *p;
 
 	memset(c, 0, sizeof(*c));
 	c->prog = prog;
@@ -266,27 +270,29 @@ static int jit_ctx_init(struct jit_ctx *c, const struct bpf64_prog *prog,
 	/* unverified programs (tests, raw runs) get Linux's whole stack */
 	c->frame = prog->stack_verified ? round_up(prog->stack_depth, 8) :
 		   JIT_FRAME;
-	/* up to two items per insn: a loop head's alignment, a jump */
-	c->jumps = bpf64_zalloc_array(n, 2 * sizeof(struct jit_jump) +
-				      3 * sizeof(u32) + 2);
-	c->cap = len * 12 + 2 * JIT_MAX_INSN_BYTES;
-	c->buf = bpf64_zalloc(c->cap);
-	if (!c->jumps || !c->buf)
+	c->off = bpf64_zalloc_array(n, 3 * sizeof(u32) + 2);
+	if (!c->off)
 		return -ENOMEM;
-	p = (u8 *)(c->jumps + 2 * n);
-	c->off = (u32 *)p;
 	c->body = c->off + n;
 	c->nj = c->body + n;
 	c->saves = (u8 *)(c->nj + n);
 	c->mark = c->saves + n;
 	bpf64_jit_find_functions(c);
-	return 0;
+	c->jumps = bpf64_zalloc_array((size_t)c->max_jumps + 1,
+				      sizeof(struct jit_jump));
+	c->cap = len * 12 + 2 * JIT_MAX_INSN_BYTES;
+	c->buf = bpf64_zalloc(c->cap);
+	return c->jumps && c->buf ? 0 : -ENOMEM;
 }
 
-/* Lay the code out into executable memory. */
+/*
+ * Lay the code out in a buffer, the unit's slack filled with traps, and
+ * write it into executable memory: the image is never writable.
+ */
 static int jit_finish(struct jit_ctx *c, struct bpf64_jit_image **imgp)
 {
 	struct bpf64_jit_image *img = bpf64_zalloc(sizeof(*img));
+	u8 *out;
 	int err;
 
 	if (!img)
@@ -294,7 +300,7 @@ static int jit_finish(struct jit_ctx *c, struct bpf64_jit_image **imgp)
 	relax(c);
 	img->len = c->pos + c->jumps[c->nr_jumps].delta;
 	img->main = c->stub ? JIT_STUB_LEN : 0;
-	img->alloc = img->len;
+	img->alloc = round_up(img->len, BPF64_JIT_ALIGN);
 	img->code = bpf64_jit_alloc(img->alloc);
 	if (!img->code) {
 		/* the kernel home has none: such programs stay interpreted */
@@ -302,8 +308,14 @@ static int jit_finish(struct jit_ctx *c, struct bpf64_jit_image **imgp)
 		bpf64_log(c->log, "no executable memory for the JIT image");
 		return -EOPNOTSUPP;
 	}
-	copy_out(c, img->code);
-	err = bpf64_jit_make_exec(img->code, img->alloc);
+	out = bpf64_zalloc(img->alloc);
+	err = out ? 0 : -ENOMEM;
+	if (out) {
+		memset(out + img->len, JIT_TRAP, img->alloc - img->len);
+		copy_out(c, out);
+		err = bpf64_jit_write(img->code, out, img->alloc);
+		bpf64_free(out);
+	}
 	if (err) {
 		bpf64_jit_image_free(img);
 		return err;
@@ -449,10 +461,22 @@ const u8 *bpf64_jit_code(const struct bpf64_jit_image *img, u32 *len)
 	return img->code;
 }
 
+/*
+ * Freed code becomes traps before its memory goes back; memory that could
+ * not be cleared is never handed out again.
+ */
 void bpf64_jit_image_free(struct bpf64_jit_image *img)
 {
+	u8 *traps;
+
 	if (!img)
 		return;
-	bpf64_jit_free(img->code, img->alloc);
+	traps = bpf64_zalloc(img->alloc);
+	if (traps) {
+		memset(traps, JIT_TRAP, img->alloc);
+		if (!bpf64_jit_write(img->code, traps, img->alloc))
+			bpf64_jit_free(img->code, img->alloc);
+		bpf64_free(traps);
+	}
 	bpf64_free(img);
 }

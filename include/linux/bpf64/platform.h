@@ -230,14 +230,31 @@ int bpf64_copy_to_user(u64 dst, const void *src, size_t n);
 long bpf64_strncpy_from_user(char *dst, u64 src, size_t size);
 
 /*
- * Executable memory for JIT images (host/jit_mem.c, module/jit_mem.c):
- * bpf64_jit_alloc gives writable, non-executable memory (NULL on failure);
- * bpf64_jit_make_exec turns it read-only and executable (0 or -errno).
- * Never writable and executable at once.
+ * Executable memory for JIT images (host/jit_mem.c, module/jit_mem.c),
+ * never writable and executable at once.  bpf64_jit_alloc gives memory
+ * that is read + execute only, aligned to BPF64_JIT_ALIGN and its size
+ * rounded up to it (NULL on failure); bpf64_jit_write copies code into it,
+ * as the kernel's text_poke does (0 or -errno), the instruction cache
+ * included.
  */
+#define BPF64_JIT_ALIGN	64
 void *bpf64_jit_alloc(size_t size);
-int bpf64_jit_make_exec(void *p, size_t size);
+int bpf64_jit_write(void *dst, const void *src, size_t len);
 void bpf64_jit_free(void *p, size_t size);
+
+/*
+ * SHA-256 compression with the CPU's own instructions, for program tags
+ * (kernel/bpf/sha256.c): run @nblocks 64-byte blocks of @data into @state
+ * (a, b, ..., h, as FIPS 180-4 names them) and return true, or return false
+ * having touched nothing when the home has no fast way, and the core's C
+ * rounds run instead.  The hosted home uses SHA-NI when cpuid reports it
+ * (host/sha256_arch.c); the kernel home always says false.  Hosted tests
+ * force the C rounds with bpf64_sha256_force_generic(true), to compare both.
+ */
+bool bpf64_sha256_blocks_arch(u32 state[8], const u8 *data, size_t nblocks);
+#ifndef __KERNEL__
+void bpf64_sha256_force_generic(bool generic);
+#endif
 
 /*
  * Reads that cannot fault the host whatever the address: 0 or -EFAULT, and

@@ -20,6 +20,9 @@ void bpf64_sha256_update(struct bpf64_sha256 *ctx, const void *data,
 void bpf64_sha256_final(struct bpf64_sha256 *ctx,
 			u8 digest[BPF64_SHA256_SIZE]);
 
+/* The round constants (FIPS 180-4 4.2.2), for the homes' SHA instructions. */
+extern const u32 bpf64_sha256_k[64];
+
 /* All at once. */
 void bpf64_sha256(const void *data, size_t len,
 		  u8 digest[BPF64_SHA256_SIZE]);

@@ -32,6 +32,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 #include <linux/bpf64/insn.h>
 #include <linux/bpf64/jit.h>
@@ -791,6 +792,135 @@ static bool code_has(const struct bpf64_jit_image *img, const u8 *pat, u32 n)
 }
 
 /*
+ * A rotate written as clang writes one, in a random form: one copy
+ * ("t = a; t >>= w-n; a <<= n; a |= t", shifts in either order, the OR
+ * into either register) or two ("t = a; t >>= w-n; u = a; u <<= n;
+ * u |= t"), either direction, either width; or a near miss (amounts that
+ * do not add up to the width, an arithmetic shift, a third register in
+ * the OR).  Returns the count of insns written.
+ */
+static u32 rotate_run(struct bpf_insn *p, struct progen_rng *rng)
+{
+	u8 cls = progen_rng_below(rng, 2) ? BPF_ALU64 : BPF_ALU;
+	u32 width = cls == BPF_ALU64 ? 64 : 32;
+	u32 n = 1 + progen_rng_below(rng, width - 1), m = width - n;
+	u8 a = progen_rng_below(rng, 10), t, u, lo = BPF_LSH, hi = BPF_RSH;
+	u32 miss = progen_rng_below(rng, 4), k = 0;
+
+	do
+		t = progen_rng_below(rng, 10);
+	while (t == a);
+	do
+		u = progen_rng_below(rng, 10);
+	while (u == a || u == t);
+	if (progen_rng_below(rng, 2)) {
+		lo = BPF_RSH;
+		hi = BPF_LSH;
+	}
+	if (miss == 1)
+		m = (m + 1) % width;
+	if (miss == 2)
+		lo = BPF_ARSH;
+	p[k++] = BPF64_RAW_INSN(cls | BPF_MOV | BPF_X, t, a, 0, 0);
+	p[k++] = BPF64_RAW_INSN(cls | hi | BPF_K, t, 0, 0, m);
+	if (progen_rng_below(rng, 2)) {		/* two copies */
+		p[k++] = BPF64_RAW_INSN(cls | BPF_MOV | BPF_X, u, a, 0, 0);
+		p[k++] = BPF64_RAW_INSN(cls | lo | BPF_K, u, 0, 0, n);
+		p[k++] = progen_rng_below(rng, 2) ?
+			 BPF64_RAW_INSN(cls | BPF_OR | BPF_X, u,
+					miss == 3 ? a : t, 0, 0) :
+			 BPF64_RAW_INSN(cls | BPF_OR | BPF_X, t, u, 0, 0);
+		return k;
+	}
+	if (progen_rng_below(rng, 2)) {		/* a's shift first */
+		p[k] = p[k - 1];
+		p[k - 1] = BPF64_RAW_INSN(cls | lo | BPF_K, a, 0, 0, n);
+		k++;
+	} else {
+		p[k++] = BPF64_RAW_INSN(cls | lo | BPF_K, a, 0, 0, n);
+	}
+	p[k++] = progen_rng_below(rng, 2) ?
+		 BPF64_RAW_INSN(cls | BPF_OR | BPF_X, a, miss == 3 ? u : t,
+				0, 0) :
+		 BPF64_RAW_INSN(cls | BPF_OR | BPF_X, t, a, 0, 0);
+	return k;
+}
+
+/*
+ * After the runs: a quarter of the programs return at once (r0 alone is
+ * seen); the others overwrite or read one register and fold them all
+ * into r0.
+ */
+static u32 rotate_tail(struct bpf_insn *p, struct progen_rng *rng)
+{
+	u8 r = progen_rng_below(rng, 10);
+	u32 k = 0;
+
+	if (progen_rng_below(rng, 4)) {
+		p[k++] = progen_rng_below(rng, 2) ?
+			 BPF64_MOV64_IMM(r, 77) :
+			 BPF64_ALU64_REG(BPF_ADD, BPF_REG_0, r);
+		for (r = 1; r < 10; r++) {
+			p[k++] = BPF64_ALU64_IMM(BPF_LSH, BPF_REG_0, 5);
+			p[k++] = BPF64_ALU64_REG(BPF_XOR, BPF_REG_0, r);
+		}
+	}
+	p[k++] = BPF64_EXIT_INSN();
+	return k;
+}
+
+/*
+ * Rotates against the interpreter: each program sets r0-r9, runs one to
+ * three rotate runs, then its tail: the JIT's leaving out a copy no one
+ * reads is exercised with reads, writes and returns after the run.
+ */
+static void test_rotates(u64 seed)
+{
+	/* jhash's rol32(a, 4): edx = rol(esi, 4), with no OR */
+	const struct bpf_insn jhash_rol[] = {
+		BPF64_MOV64_IMM(BPF_REG_2, 0x12345678),
+		BPF64_MOV32_REG(BPF_REG_1, BPF_REG_2),
+		BPF64_ALU32_IMM(BPF_RSH, BPF_REG_1, 28),
+		BPF64_MOV32_REG(BPF_REG_3, BPF_REG_2),
+		BPF64_ALU32_IMM(BPF_LSH, BPF_REG_3, 4),
+		BPF64_ALU32_REG(BPF_OR, BPF_REG_3, BPF_REG_1),
+		BPF64_MOV64_REG(BPF_REG_0, BPF_REG_3),
+		BPF64_EXIT_INSN(),
+	};
+	static const u8 rol_edx_4[] = { 0xc1, 0xc2, 0x04 };
+	struct bpf64_jit_image *img;
+	struct bpf_insn insns[96];
+	struct progen_rng rng;
+	u8 mem[EDGE_MEM] = { };
+	u32 i, r, k, runs, agree = 0, count = 3000;
+	u64 args[5] = { };
+
+	img = jit_with(jhash_rol, ARRAY_SIZE(jhash_rol), 0, false, 0);
+	TU_CHECK(code_has(img, rol_edx_4, sizeof(rol_edx_4)) &&
+		 jit_run(img, args) == 0x23456781,
+		 "jhash's rotate is one rol");
+	bpf64_jit_image_free(img);
+	progen_rng_seed(&rng, seed);
+	for (i = 0; i < count; i++) {
+		k = 0;
+		for (r = 0; r < 10; r++) {
+			u64 v = progen_rng_next(&rng);
+
+			insns[k++] = BPF64_RAW_INSN(BPF_LD | BPF_DW | BPF_IMM,
+						    r, 0, 0, (u32)v);
+			insns[k++] = BPF64_RAW_INSN(0, 0, 0, 0, v >> 32);
+		}
+		runs = 1 + progen_rng_below(&rng, 3);
+		while (runs--)
+			k += rotate_run(insns + k, &rng);
+		k += rotate_tail(insns + k, &rng);
+		agree += diff_insns(insns, k, mem, &difftest_ops, 0);
+	}
+	TU_CHECK(agree == count, "rotate runs and near misses: %u of %u agree",
+		 agree, count);
+}
+
+/*
  * A program of @loops loops, each running 3 times over a body of random
  * ALU instructions (immediates of 1, 2 and 4 bytes, so that code lands at
  * every offset) and forward jumps inside the body, some far enough to be
@@ -985,6 +1115,7 @@ static void test_frames(void)
 	};
 	const u8 sub32[] = { 0x48, 0x83, 0xec, 32 };
 	const u8 sub512[] = { 0x48, 0x81, 0xec, 0, 2, 0, 0 };
+	const u8 push_rbp[] = { 0x55 };
 	struct bpf64_jit_image *d24 = jit_with(insns, 4, 20, false, 0);
 	struct bpf64_jit_image *full = jit_with(insns, 4, -1, false, 0);
 	struct bpf64_jit_image *d0 = jit_with(none, 2, 0, false, 0);
@@ -998,8 +1129,11 @@ static void test_frames(void)
 	TU_CHECK(code_has(full, sub512, 7),
 		 "frames: an unverified program reserves 512 bytes");
 	TU_CHECK(d0 && !code_has(d0, sub_rsp8, 3) &&
-		 !code_has(d0, sub_rsp32, 3) && jit_run(d0, args) == 7,
-		 "frames: no stack, no frame");
+		 !code_has(d0, sub_rsp32, 3) && !code_has(d0, push_rbp, 1) &&
+		 jit_run(d0, args) == 7,
+		 "frames: a leaf without stack has no frame (no push rbp, no sub rsp)");
+	TU_CHECK(code_has(d24, push_rbp, 1),
+		 "frames: a function with stack sets rbp up");
 	if (!bpf64_prog_create(&prog, insns, 4, &difftest_ops, &log))
 		bpf64_verify(prog, &log);
 	TU_CHECK(prog && prog->stack_verified && prog->stack_depth == 24,
@@ -1805,36 +1939,116 @@ static void test_refusals(void)
 		      &difftest_ops, -EINVAL, "unknown helper");
 }
 
-/* The image's mapping in /proc/self/maps must be r-x, never w. */
+/* A line of /proc/self/maps: the range, its permissions, its backing. */
+struct maps_line {
+	unsigned long lo, hi, inode;
+	unsigned int major, minor;
+	char perms[8];
+};
+
+static bool maps_next(FILE *f, struct maps_line *m)
+{
+	char line[512];
+	unsigned long off;
+
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%lx-%lx %7s %lx %x:%x %lu", &m->lo, &m->hi,
+			   m->perms, &off, &m->major, &m->minor,
+			   &m->inode) == 7)
+			return true;
+	return false;
+}
+
+/*
+ * The image's mapping must be r-x, and so must every other mapping of the
+ * memory behind it: code is written through a file, never a mapping.
+ */
 static void test_wx(void)
 {
 	const struct bpf_insn insns[] = {
 		BPF64_MOV64_IMM(BPF_REG_0, 7),
 		BPF64_EXIT_INSN(),
 	};
+	struct maps_line m, img_map = { };
 	struct bpf64_jit_image *img;
-	unsigned long lo, hi, addr;
-	char line[512], perms[8] = "";
-	const u8 *code;
+	unsigned long addr;
+	unsigned int aliases = 0, writable = 0;
+	u64 args[5] = { };
 	FILE *f;
 	u32 len;
-	u64 args[5] = { };
 
 	if (jit_insns(insns, ARRAY_SIZE(insns), &difftest_ops, &img)) {
 		TU_CHECK(0, "small program JITs: %s", log_buf);
 		return;
 	}
-	code = bpf64_jit_code(img, &len);
-	addr = (unsigned long)code;
+	addr = (unsigned long)bpf64_jit_code(img, &len);
 	f = fopen("/proc/self/maps", "r");
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) == 3 &&
-		    addr >= lo && addr < hi)
-			break;
+	while (f && maps_next(f, &m))
+		if (addr >= m.lo && addr < m.hi)
+			img_map = m;
+	if (f)
+		rewind(f);
+	while (f && img_map.inode && maps_next(f, &m)) {
+		if (m.inode != img_map.inode || m.major != img_map.major ||
+		    m.minor != img_map.minor)
+			continue;
+		aliases++;
+		writable += !!strchr(m.perms, 'w');
+	}
 	if (f)
 		fclose(f);
-	TU_CHECK(!strcmp(perms, "r-xp"), "image mapped r-x (%s)", perms);
+	TU_CHECK(!strncmp(img_map.perms, "r-x", 3), "image mapped r-x (%s)",
+		 img_map.perms);
+	TU_CHECK(aliases && !writable,
+		 "no writable mapping of the image's memory (%u of %u)",
+		 writable, aliases);
 	TU_CHECK(jit_run(img, args) == 7, "image runs");
+	bpf64_jit_image_free(img);
+}
+
+/*
+ * After fork(), parent and child share the files behind the images: each
+ * must write only its own copy.  The child frees the parent's image and
+ * JITs another into the memory it had; the parent's still runs.
+ */
+static void test_fork(void)
+{
+	const struct bpf_insn seven[] = {
+		BPF64_MOV64_IMM(BPF_REG_0, 7),
+		BPF64_EXIT_INSN(),
+	};
+	const struct bpf_insn nine[] = {
+		BPF64_MOV64_IMM(BPF_REG_0, 9),
+		BPF64_EXIT_INSN(),
+	};
+	struct bpf64_jit_image *img, *other;
+	u64 args[5] = { };
+	int status = -1;
+	pid_t pid;
+	u32 len;
+
+	if (jit_insns(seven, ARRAY_SIZE(seven), &difftest_ops, &img)) {
+		TU_CHECK(0, "small program JITs: %s", log_buf);
+		return;
+	}
+	pid = fork();
+	if (!pid) {
+		const u8 *code = bpf64_jit_code(img, &len);
+		int ok;
+
+		bpf64_jit_image_free(img);
+		ok = !jit_insns(nine, ARRAY_SIZE(nine), &difftest_ops,
+				&other) &&
+		     bpf64_jit_code(other, &len) == code &&
+		     jit_run(other, args) == 9;
+		_exit(ok ? 0 : 1);
+	}
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	TU_CHECK(WIFEXITED(status) && !WEXITSTATUS(status),
+		 "the child reuses its copy of the image's memory (status %d)",
+		 status);
+	TU_CHECK(jit_run(img, args) == 7, "the parent's image is intact");
 	bpf64_jit_image_free(img);
 }
 
@@ -1858,6 +2072,8 @@ int main(int argc, char **argv)
 	return tu_exit();
 #endif
 	test_wx();
+	test_fork();
+	test_rotates(seed);
 	test_refusals();
 	test_conformance(dir);
 	test_edges(seed);
