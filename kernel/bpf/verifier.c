@@ -831,6 +831,7 @@ static int check_subprogs(struct venv *env)
 
 		while (i >= env->subprog[s + 1].start)
 			s++;
+		env->nr_jmp_insns += bpf64_is_jmp_class(insn->code);
 		if (bpf64_is_jmp_class(insn->code) &&
 		    bpf64_insn_jump_offset(insn, &off) &&
 		    vsubprog_of(env, i + 1 + off) != s) {
@@ -886,15 +887,18 @@ static void mark_prune_points(struct venv *env, u32 i, u32 n,
 
 /*
  * Every instruction reachable from the entry or a called subprogram
- * (Linux's check_cfg); also marks the prune points.
+ * (Linux's check_cfg); also marks the prune points.  The walk goes on
+ * with an instruction's first new successor and keeps the other, for a
+ * conditional jump, in @work: room for the subprograms and the jumps.
  */
 static int check_cfg(struct venv *env)
 {
-	u32 *work, nr = 0, i, succ[2], n, k;
+	u32 *work, nr = 0, i, next, succ[2], n, k;
 	u64 *seen;
 	int err = 0;
 
-	work = bpf64_zalloc_array(env->len + 1, sizeof(*work));
+	work = bpf64_zalloc_array(env->nr_subprogs + env->nr_jmp_insns,
+				  sizeof(*work));
 	seen = bpf64_zalloc_array(env->len / 64 + 1, sizeof(*seen));
 	if (!work || !seen) {
 		err = -ENOMEM;
@@ -905,17 +909,20 @@ static int check_cfg(struct venv *env)
 		vbit_set(seen, env->subprog[i].start);
 		vbit_set(env->prune_bits, env->subprog[i].start);
 	}
-	while (nr) {
-		i = work[--nr];
+	for (next = env->len; nr || next < env->len;) {
+		i = next < env->len ? next : work[--nr];
 		n = vsuccessors(env, i, succ);
 		mark_prune_points(env, i, n, succ);
-		for (k = 0; k < n; k++) {
+		for (next = env->len, k = 0; k < n; k++) {
 			if (succ[k] >= env->len)
 				continue;	/* checked structurally */
-			if (!vbit_test(seen, succ[k])) {
-				vbit_set(seen, succ[k]);
+			if (vbit_test(seen, succ[k]))
+				continue;
+			vbit_set(seen, succ[k]);
+			if (next < env->len)
 				work[nr++] = succ[k];
-			}
+			else
+				next = succ[k];
 		}
 	}
 	for (i = 0; i < env->len; i++) {

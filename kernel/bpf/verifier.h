@@ -195,6 +195,7 @@ struct venv {
 	struct vsubprog subprog[MAX_SUBPROGS + 1];
 	u32 nr_subprogs;
 	bool local_calls;		/* the program has some */
+	u32 nr_jmp_insns;		/* insns of the jump classes */
 	u32 id_gen;
 	u32 fid_gen;			/* vframe.fid */
 	u32 insn_idx;
