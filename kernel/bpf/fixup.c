@@ -46,6 +46,7 @@ struct fixup {
 	u32 len;
 	u32 *seen_before;		/* reached insns in [0, i), or NULL */
 	bool *zext_dst;			/* NULL: no 32-bit def needs care */
+	bool cmpxchg32;			/* the program has a 32-bit cmpxchg */
 	bool sanitize;			/* some insn needs bpf64_sanitize() */
 	struct bpf64_patch_set set;
 };
@@ -65,11 +66,6 @@ static bool is_cond_jump(u8 code)
 	       op != BPF_CALL;
 }
 
-/*
- * Linux's opt_hard_wire_dead_code_branches: a conditional jump whose
- * fall-through was never reached always jumps, one whose target was
- * never reached never does.
- */
 /* The work copy, made when a pass first changes the program. */
 static int own_work(struct fixup *fx)
 {
@@ -86,28 +82,48 @@ static int own_work(struct fixup *fx)
 	return 0;
 }
 
-static int hard_wire_branches(struct fixup *fx)
+/*
+ * Linux's opt_hard_wire_dead_code_branches: a conditional jump whose
+ * fall-through was never reached always jumps, one whose target was
+ * never reached never does.
+ */
+static int hard_wire_branch(struct fixup *fx, u32 i)
 {
 	const struct bpf_insn ja = { .code = BPF_JMP | BPF_JA };
-	struct bpf_insn *insn;
+	struct bpf_insn *insn = &fx->work[i];
+
+	if (!fx->aux[i].seen || !is_cond_jump(insn->code) ||
+	    (fx->aux[i + 1].seen && fx->aux[i + 1 + insn->off].seen))
+		return 0;
+	if (own_work(fx))
+		return -ENOMEM;
+	insn = &fx->work[i];
+	if (!fx->aux[i + 1].seen)
+		*insn = (struct bpf_insn){ .code = ja.code, .off = insn->off };
+	else
+		*insn = ja;
+	return 0;
+}
+
+/*
+ * One walk before the others: the branches of a privileged program
+ * hard-wired, and whether a 32-bit cmpxchg is there (Linux zero-extends
+ * its r0 for every JIT).
+ */
+static int scan(struct fixup *fx)
+{
+	const struct bpf_insn *insn;
+	int err = 0;
 	u32 i;
 
-	for (i = 0; i < fx->len; i += insn_width(fx, i)) {
+	for (i = 0; !err && i < fx->len; i += insn_width(fx, i)) {
 		insn = &fx->work[i];
-		if (!fx->aux[i].seen || !is_cond_jump(insn->code) ||
-		    (fx->aux[i + 1].seen && fx->aux[i + 1 + insn->off].seen))
-			continue;
-		if (own_work(fx))
-			return -ENOMEM;
-		insn = &fx->work[i];
-		if (!fx->aux[i + 1].seen) {
-			*insn = (struct bpf_insn){ .code = ja.code,
-						   .off = insn->off };
-		} else {
-			*insn = ja;
-		}
+		fx->cmpxchg32 |= insn->code == (BPF_STX | BPF_ATOMIC | BPF_W) &&
+				 insn->imm == BPF_CMPXCHG;
+		if (!fx->opts->unpriv)
+			err = hard_wire_branch(fx, i);
 	}
-	return 0;
+	return err;
 }
 
 static int count_seen(struct fixup *fx)
@@ -140,24 +156,10 @@ static int is_nop_after_removal(struct fixup *fx, u32 i)
 	return fx->seen_before[t] == fx->seen_before[i + 1];
 }
 
-/* Does any instruction need its zero extensions looked at? */
-static bool wants_hi32(const struct fixup *fx)
-{
-	u32 i;
-
-	if (fx->opts->zext || fx->opts->rnd_hi32)
-		return true;
-	/* Linux zero-extends a 32-bit cmpxchg's r0 for every JIT. */
-	for (i = 0; i < fx->len; i++)
-		if (fx->work[i].code == (BPF_STX | BPF_ATOMIC | BPF_W) &&
-		    fx->work[i].imm == BPF_CMPXCHG)
-			return true;
-	return false;
-}
-
+/* Instructions whose zero extensions need a look: with some to do. */
 static int find_hi32(struct fixup *fx)
 {
-	if (!wants_hi32(fx))
+	if (!fx->opts->zext && !fx->opts->rnd_hi32 && !fx->cmpxchg32)
 		return 0;
 	fx->zext_dst = bpf64_zalloc_array(fx->len, sizeof(bool));
 	if (!fx->zext_dst)
@@ -292,14 +294,11 @@ static int fix_insn(struct fixup *fx, u32 i)
 /* The program the passes work on, and what they need of it. */
 static int prepare(struct fixup *fx)
 {
-	int err = 0;
+	int err;
 
 	fx->work = fx->prog->insns;
-	if (!fx->opts->unpriv)
-		err = hard_wire_branches(fx);
-	if (!err)
-		err = find_hi32(fx);
-	return err;
+	err = scan(fx);
+	return err ? err : find_hi32(fx);
 }
 
 static int apply(struct fixup *fx)
