@@ -67,9 +67,10 @@ const char *vreg_type_str(u8 type)
  */
 static void clear_but_var(struct vreg *reg)
 {
+	const size_t end = offsetof(struct vreg, var) + sizeof(reg->var);
+
 	memset(reg, 0, offsetof(struct vreg, var));
-	memset(&reg->var + 1, 0, sizeof(*reg) - offsetof(struct vreg, var) -
-	       sizeof(reg->var));
+	memset((u8 *)reg + end, 0, sizeof(*reg) - end);
 }
 
 void mark_not_init(struct vreg *reg)
