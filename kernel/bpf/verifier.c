@@ -136,41 +136,97 @@ int check_reg_write(struct venv *env, u32 regno)
 
 /* ---- states ---- */
 
-/* Frames are kept for reuse: most of one is stack nobody touched. */
+/*
+ * Frames are kept for reuse, their slots with them: slots from nslots on
+ * are zero in a frame on the free list as in a live one.
+ */
+void vframe_put(struct venv *env, struct vframe *f)
+{
+	f->next_free = env->free_frames;
+	env->free_frames = f;
+}
+
+/* A frame of the free list, or a new one, its slots as @src's. */
+static struct vframe *frame_take(struct venv *env, const struct vframe *src)
+{
+	struct vframe *f = env->free_frames;
+	struct vslot *stack;
+	u32 dirty, cap;
+
+	if (!f) {
+		f = bpf64_zalloc(sizeof(*f));
+		if (!f)
+			return NULL;
+	} else {
+		env->free_frames = f->next_free;
+	}
+	if (vframe_reserve(f, src->nslots)) {
+		vframe_put(env, f);
+		return NULL;
+	}
+	stack = f->stack;
+	cap = f->cap;
+	dirty = f->nslots;
+	*f = *src;
+	f->stack = stack;
+	f->cap = cap;
+	memcpy(stack, src->stack, src->nslots * sizeof(*stack));
+	if (dirty > src->nslots)
+		memset(&stack[src->nslots], 0,
+		       (dirty - src->nslots) * sizeof(*stack));
+	return f;
+}
+
+/* An empty frame: no registers, no slots. */
+struct vframe *vframe_new(struct venv *env)
+{
+	static const struct vframe empty;
+
+	return frame_take(env, &empty);
+}
+
+/*
+ * Room for slots [0, @nslots): the path's accesses reach that far (every
+ * stack access checks its range first, stack_range()).  The slots grow
+ * as Linux's allocated_stack does, zeroed.
+ */
+int vframe_reserve(struct vframe *f, u32 nslots)
+{
+	u32 cap = max(max(f->cap * 2, nslots), 4U);
+	struct vslot *stack;
+
+	if (nslots <= f->cap)
+		return 0;
+	cap = min(cap, (u32)NR_SLOTS);
+	stack = bpf64_zalloc_array(cap, sizeof(*stack));
+	if (!stack)
+		return -ENOMEM;
+	if (f->nslots)
+		memcpy(stack, f->stack, f->nslots * sizeof(*stack));
+	bpf64_free(f->stack);
+	f->stack = stack;
+	f->cap = cap;
+	return 0;
+}
+
+/* Slot @i as a comparison reads it: past the frame's room, never written. */
+const struct vslot *vframe_slot(const struct vframe *f, u32 i)
+{
+	static const struct vslot never_written;
+
+	return i < f->cap ? &f->stack[i] : &never_written;
+}
+
 static void free_state(struct venv *env, struct vstate *st)
 {
 	u32 i;
 
 	if (!st)
 		return;
-	for (i = 0; i <= st->curframe; i++) {
-		if (!st->frame[i])
-			continue;
-		st->frame[i]->next_free = env->free_frames;
-		env->free_frames = st->frame[i];
-	}
+	for (i = 0; i <= st->curframe; i++)
+		if (st->frame[i])
+			vframe_put(env, st->frame[i]);
 	bpf64_free(st);
-}
-
-static struct vframe *copy_frame(struct venv *env, const struct vframe *src)
-{
-	struct vframe *f = env->free_frames;
-	u32 dirty = 0;
-
-	if (f) {
-		env->free_frames = f->next_free;
-		dirty = f->nslots;
-	} else {
-		f = bpf64_zalloc(sizeof(*f));
-		if (!f)
-			return NULL;
-	}
-	memcpy(f, src, offsetof(struct vframe, stack) +
-	       src->nslots * sizeof(struct vslot));
-	if (dirty > src->nslots)
-		memset(&f->stack[src->nslots], 0,
-		       (dirty - src->nslots) * sizeof(struct vslot));
-	return f;
 }
 
 static struct vstate *copy_state(struct venv *env, const struct vstate *src)
@@ -182,7 +238,7 @@ static struct vstate *copy_state(struct venv *env, const struct vstate *src)
 		return NULL;
 	*st = *src;
 	for (i = 0; i <= src->curframe; i++) {
-		st->frame[i] = copy_frame(env, src->frame[i]);
+		st->frame[i] = frame_take(env, src->frame[i]);
 		if (!st->frame[i]) {
 			while (++i <= src->curframe)
 				st->frame[i] = NULL;	/* still src's */
@@ -384,9 +440,10 @@ static bool frames_safe(struct venv *env, const struct vframe *old,
 	/* slots past both nslots are equal; past old's, old allows all */
 	for (i = 0; i < (exact ? max(old->nslots, cur->nslots) : old->nslots);
 	     i++) {
-		if (exact ? !slot_exact(&old->stack[i], &cur->stack[i], map) :
+		if (exact ? !slot_exact(vframe_slot(old, i),
+					vframe_slot(cur, i), map) :
 		    (old->read & (1ULL << i)) &&
-		    !slot_safe(env, &old->stack[i], &cur->stack[i]))
+		    !slot_safe(env, vframe_slot(old, i), vframe_slot(cur, i)))
 			return false;
 	}
 	return true;
@@ -749,7 +806,7 @@ static void print_state(struct venv *env)
 		snprintf(name, sizeof(name), "R%u", i);
 		print_reg(env, name, &f->regs[i]);
 	}
-	for (i = 0; i < NR_SLOTS; i++) {
+	for (i = 0; i < f->nslots; i++) {
 		if (f->stack[i].kind[0] == SLOT_SPILL) {
 			snprintf(name, sizeof(name), "fp-%u", (i + 1) * 8);
 			print_reg(env, name, &f->stack[i].spilled);
@@ -1031,7 +1088,7 @@ static int init_state(struct venv *env)
 	env->cur = bpf64_zalloc(sizeof(*env->cur));
 	if (!env->cur)
 		return -ENOMEM;
-	f = bpf64_zalloc(sizeof(*f));
+	f = vframe_new(env);
 	if (!f)
 		return -ENOMEM;
 	env->cur->frame[0] = f;
@@ -1210,6 +1267,7 @@ static void free_env(struct venv *env)
 	}
 	while ((f = env->free_frames)) {
 		env->free_frames = f->next_free;
+		bpf64_free(f->stack);
 		bpf64_free(f);
 	}
 	bpf64_free(env->explored);

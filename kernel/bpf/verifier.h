@@ -77,9 +77,15 @@ struct vframe {
 	u64 read;		/* stored state: slots read before written */
 	/* slots from nslots on were never touched: all zero (copies skip) */
 	u32 nslots;
+	/*
+	 * The slots, slot i at fp - 8 * (i + 1), as many as the path's
+	 * accesses reached (vframe_reserve), as Linux's allocated_stack:
+	 * most frames are far smaller than the 64 slots of 512 bytes.
+	 */
+	u32 cap;
+	struct vslot *stack;
 	struct vframe *next_free;	/* env->free_frames */
 	struct vreg regs[BPF64_NR_REGS];
-	struct vslot stack[NR_SLOTS];	/* slot i: fp - 8 * (i + 1); last */
 };
 
 struct vref {
@@ -280,6 +286,10 @@ int check_reg_read(struct venv *env, u32 regno);
 int check_reg_write(struct venv *env, u32 regno);
 /* A copy of the current state to explore later from @insn. */
 int vpush_branch(struct venv *env, u32 insn, struct vstate **out);
+struct vframe *vframe_new(struct venv *env);
+void vframe_put(struct venv *env, struct vframe *f);
+int vframe_reserve(struct vframe *f, u32 nslots);
+const struct vslot *vframe_slot(const struct vframe *f, u32 i);
 u32 vsubprog_of(const struct venv *env, u32 idx);
 u32 vjump_successors(const struct venv *env, u32 i, u32 succ[2]);
 

@@ -372,7 +372,7 @@ static void mark_null_regs(struct vstate *st, u32 id, bool is_null)
 	for (f = 0; f <= st->curframe; f++) {
 		struct vframe *fr = st->frame[f];
 
-		for (i = 0; i < BPF64_NR_REGS + NR_SLOTS; i++) {
+		for (i = 0; i < BPF64_NR_REGS + fr->nslots; i++) {
 			struct vreg *r = i < BPF64_NR_REGS ? &fr->regs[i] :
 				&fr->stack[i - BPF64_NR_REGS].spilled;
 
@@ -452,7 +452,7 @@ static void good_pkt_pointers(struct vstate *st, const struct vreg *reg,
 	for (f = 0; f <= st->curframe; f++) {
 		struct vframe *fr = st->frame[f];
 
-		for (i = 0; i < BPF64_NR_REGS + NR_SLOTS; i++) {
+		for (i = 0; i < BPF64_NR_REGS + fr->nslots; i++) {
 			struct vreg *r = i < BPF64_NR_REGS ? &fr->regs[i] :
 				&fr->stack[i - BPF64_NR_REGS].spilled;
 
@@ -579,7 +579,7 @@ static void sync_copies(struct vstate *st, const struct vreg *reg)
 	for (f = 0; f <= st->curframe; f++) {
 		struct vframe *fr = st->frame[f];
 
-		for (i = 0; i < BPF64_NR_REGS + NR_SLOTS; i++) {
+		for (i = 0; i < BPF64_NR_REGS + fr->nslots; i++) {
 			struct vreg *r = i < BPF64_NR_REGS ? &fr->regs[i] :
 				&fr->stack[i - BPF64_NR_REGS].spilled;
 

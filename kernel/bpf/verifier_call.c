@@ -45,7 +45,7 @@ static void for_each_reg(struct vstate *st,
 		for (i = 0; i < BPF64_NR_REGS; i++)
 			if (match(&fr->regs[i], arg))
 				mark_unknown(&fr->regs[i]);
-		for (i = 0; i < NR_SLOTS; i++)
+		for (i = 0; i < fr->nslots; i++)
 			if (fr->stack[i].kind[0] == SLOT_SPILL &&
 			    match(&fr->stack[i].spilled, arg))
 				mark_unknown(&fr->stack[i].spilled);
@@ -452,7 +452,7 @@ int check_local_call(struct venv *env, const struct bpf_insn *insn,
 		     st->curframe + 2);
 		return -E2BIG;
 	}
-	callee = bpf64_zalloc(sizeof(*callee));
+	callee = vframe_new(env);
 	if (!callee)
 		return -ENOMEM;
 	for (i = 0; i < BPF64_NR_REGS; i++)
@@ -516,7 +516,7 @@ int check_exit(struct venv *env, u32 *insn_idx, bool *done)
 	for (i = BPF_REG_1; i <= BPF_REG_5; i++)
 		mark_not_init(&caller->regs[i]);
 	*insn_idx = callee->callsite + 1;
-	bpf64_free(callee);
+	vframe_put(env, callee);
 	st->frame[st->curframe--] = NULL;
 	return 0;
 }

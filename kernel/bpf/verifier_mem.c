@@ -64,12 +64,9 @@ static int stack_range_err(s64 min)
 	return min < -BPF64_MAX_STACK ? -EACCES : -EINVAL;
 }
 
-/*
- * The lowest and highest start offsets of an access from @reg into its
- * frame's stack, both inside the stack with @size bytes, or an error.
- */
-static int stack_range(struct venv *env, u32 regno, const struct vreg *reg,
-		       s32 insn_off, s32 size, int acc, s64 *minp, s64 *maxp)
+static int check_stack_range(struct venv *env, u32 regno,
+			     const struct vreg *reg, s32 insn_off, s32 size,
+			     int acc, s64 *minp, s64 *maxp)
 {
 	const struct bpf64_scalar *v = &reg->var;
 	s64 off = (s64)reg->off + insn_off;
@@ -105,6 +102,21 @@ static int stack_range(struct venv *env, u32 regno, const struct vreg *reg,
 		return unseen ? -EACCES : stack_range_err(*minp);
 	}
 	return 0;
+}
+
+/*
+ * The lowest and highest start offsets of an access from @reg into its
+ * frame's stack, both inside the stack with @size bytes, or an error.
+ * The frame then has room for the slots the access reaches.
+ */
+static int stack_range(struct venv *env, u32 regno, const struct vreg *reg,
+		       s32 insn_off, s32 size, int acc, s64 *minp, s64 *maxp)
+{
+	int err = check_stack_range(env, regno, reg, insn_off, size, acc,
+				    minp, maxp);
+
+	return err ? err : vframe_reserve(stack_frame(env, reg),
+					  (-*minp + 7) / 8);
 }
 
 static struct vslot *slot_at(struct vframe *f, s64 off)
@@ -867,6 +879,9 @@ s64 stack_const_key(struct venv *env, const struct vreg *key, u32 size)
 	if (key->type != PTR_TO_STACK || !bpf64_scalar_is_const(&key->var))
 		return -1;
 	off = key->off + (s64)key->var.var_off.value;
+	if (off >= 0 || off < -BPF64_MAX_STACK ||
+	    vframe_reserve(f, (-off + 7) / 8))
+		return -1;
 	s = slot_at(f, off);
 	/* bytes known zero from the key on, within its slot */
 	for (i = 0; i < size; i++)

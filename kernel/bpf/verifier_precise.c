@@ -178,7 +178,8 @@ static void bt_mark(struct bt *bt, struct vstate *st)
 		}
 		for (m = bt->slots[f]; m; m &= m - 1) {
 			i = __builtin_ctzll(m);
-			if (fr->stack[i].kind[0] != SLOT_SPILL ||
+			if (i >= fr->nslots ||
+			    fr->stack[i].kind[0] != SLOT_SPILL ||
 			    !mark_reg(&fr->stack[i].spilled))
 				bt->slots[f] &= ~(1ULL << i);
 		}
@@ -203,7 +204,7 @@ static void mark_all_precise(struct venv *env)
 			for (i = 0; i < BPF64_NR_REGS; i++)
 				if (fr->regs[i].type == SCALAR_VALUE)
 					fr->regs[i].precise = true;
-			for (i = 0; i < NR_SLOTS; i++)
+			for (i = 0; i < fr->nslots; i++)
 				if (fr->stack[i].kind[0] == SLOT_SPILL &&
 				    fr->stack[i].spilled.type == SCALAR_VALUE)
 					fr->stack[i].spilled.precise = true;
@@ -271,7 +272,7 @@ void propagate_precision(struct venv *env, const struct vstate *old)
 			if ((live & R(i)) && fr->regs[i].type == SCALAR_VALUE &&
 			    fr->regs[i].precise)
 				bt.regs[f] |= R(i);
-		for (i = 0; i < NR_SLOTS; i++)
+		for (i = 0; i < fr->nslots; i++)
 			if ((fr->read & (1ULL << i)) &&
 			    fr->stack[i].kind[0] == SLOT_SPILL &&
 			    fr->stack[i].spilled.type == SCALAR_VALUE &&
@@ -318,7 +319,7 @@ static void collect_precise_ids(struct idmap *map)
 
 		for (i = 0; i < BPF64_NR_REGS; i++)
 			add_precise_id(map, &fr->regs[i]);
-		for (i = 0; i < NR_SLOTS; i++)
+		for (i = 0; i < fr->nslots; i++)
 			if (fr->stack[i].kind[0] == SLOT_SPILL)
 				add_precise_id(map, &fr->stack[i].spilled);
 	}
