@@ -683,6 +683,8 @@ static int is_state_visited(struct venv *env, u32 idx)
 		   env->processed - env->last_processed >= 8;
 	struct vstate_list **head = &env->explored[prune_slot(env, idx)];
 
+	if (*head)
+		compute_liveness(env);	/* comparisons need it */
 	for (pl = head; (l = *pl);) {
 		st = l->st;
 		if (key_differs(l, cur))
@@ -1292,7 +1294,7 @@ static int run_verifier(struct venv *env)
 	if (!err)
 		err = index_prune_points(env);
 	if (!err)
-		err = compute_liveness(env);
+		err = alloc_liveness(env);
 	if (!err)
 		err = init_state(env);
 	if (!err)

@@ -193,6 +193,7 @@ struct venv {
 	u32 nr_prune;
 	struct vstate_list **explored;	/* per prune point */
 	u16 *live_in;			/* per prune point: registers read later */
+	bool live_done;			/* live_in computed */
 	struct vchain (*chain)[BPF64_MAX_CALL_FRAMES];	/* per subprog, level */
 	struct bpf64_insn_aux *aux;
 	struct vhist *path;		/* the current path's runs */
@@ -307,7 +308,12 @@ static inline u32 vsuccessors(const struct venv *env, u32 i, u32 succ[2])
 bool ids_match(struct idmap *map, u32 old, u32 cur);
 
 /* verifier_live.c */
-int compute_liveness(struct venv *env);
+/*
+ * Room for the registers live at each prune point, computed when a state
+ * is first compared with another (a program may never compare one).
+ */
+int alloc_liveness(struct venv *env);
+void compute_liveness(struct venv *env);
 u16 live_regs(const struct venv *env, const struct vstate *st, u32 f,
 	      u32 idx);
 /* The current path reads stack bytes [lo, hi) of frame @f (lo < hi <= 0). */

@@ -127,17 +127,22 @@ static bool liveness_pass(struct venv *env, bool *back)
 	return changed;
 }
 
-int compute_liveness(struct venv *env)
+int alloc_liveness(struct venv *env)
+{
+	env->live_in = bpf64_zalloc_array(env->nr_prune + 1, sizeof(u16));
+	return env->live_in ? 0 : -ENOMEM;
+}
+
+void compute_liveness(struct venv *env)
 {
 	bool back = false;
 
-	env->live_in = bpf64_zalloc_array(env->nr_prune + 1, sizeof(u16));
-	if (!env->live_in)
-		return -ENOMEM;
+	if (env->live_done)
+		return;
+	env->live_done = true;
 	/* without a backward jump, one pass is the fixpoint */
 	while (liveness_pass(env, &back) && back)
 		;
-	return 0;
 }
 
 /* Registers of frame @f a state at @idx may still read. */
