@@ -378,6 +378,9 @@ static void tnum_from_bounds(struct bpf64_scalar *s)
 
 void bpf64_scalar_sync(struct bpf64_scalar *s)
 {
+	struct bpf64_scalar before;
+	int round;
+
 	/*
 	 * The common cases in short: a known number inside every bound is
 	 * what the rounds would make of it, and nothing known stays so.
@@ -394,11 +397,18 @@ void bpf64_scalar_sync(struct bpf64_scalar *s)
 		if (!memcmp(s, &any, sizeof(any)))
 			return;
 	}
-	/* The rounds Linux does: each deduction can feed the next. */
+	/*
+	 * The rounds Linux does: each deduction can feed the next, up to
+	 * three.  A round that changes nothing has reached what the others
+	 * would make of it.
+	 */
 	bounds_from_tnum(s);
-	deduce_bounds(s);
-	deduce_bounds(s);
-	deduce_bounds(s);
+	for (round = 0; round < 3; round++) {
+		before = *s;
+		deduce_bounds(s);
+		if (!memcmp(&before, s, sizeof(before)))
+			break;
+	}
 	tnum_from_bounds(s);
 	bounds_from_tnum(s);
 }

@@ -147,18 +147,26 @@ static __always_inline bool is_imm8(s64 v)
 }
 
 /*
- * REX with W for 64-bit, R for the reg field, B for the r/m field; left
- * out when it would be 0x40 unless @force.  Written either way and kept
+ * REX with W for 64-bit, R for the reg field, X for a SIB index, B for the
+ * r/m field or SIB base; left out when it would be 0x40 unless @force.  Written either way and kept
  * or not without a branch: the registers of a program's instructions
  * follow no pattern a branch predictor could learn.
  */
-static __always_inline void emit_rex(struct jit_ctx *c, bool w, u8 reg,
-				     u8 rm, bool force)
+static __always_inline void emit_rex_idx(struct jit_ctx *c, bool w, u8 reg,
+					 u8 index, u8 rm, bool force)
 {
-	u8 rex = 0x40 | w << 3 | (reg & 8) >> 1 | (rm & 8) >> 3;
+	u8 rex = 0x40 | w << 3 | (reg & 8) >> 1 | (index & 8) >> 2 |
+		 (rm & 8) >> 3;
 
 	c->buf[c->pos] = rex;
 	c->pos += (rex != 0x40) | force;
+}
+
+/* The same with no index register (X clear). */
+static __always_inline void emit_rex(struct jit_ctx *c, bool w, u8 reg,
+				     u8 rm, bool force)
+{
+	emit_rex_idx(c, w, reg, 0, rm, force);
 }
 
 /*
@@ -180,17 +188,31 @@ static __always_inline void emit_rr(struct jit_ctx *c, bool w, u16 op, u8 reg,
 	emit_rrb(c, w, op, reg, rm, false);
 }
 
-/* ModRM (+ SIB for rsp/r12, + disp8 or disp32) for [base + off]. */
+/*
+ * ModRM (+ SIB, + disp8 or disp32) for [base + index + off], or
+ * [base + off] with index JIT_NO_INDEX; rsp and r12 as a base take a SIB
+ * with no index.  There is always a displacement, so rbp and r13 can be
+ * bases.
+ */
+#define JIT_NO_INDEX	RSP	/* SIB index 100: none */
+
+static __always_inline void emit_mem_modrm_idx(struct jit_ctx *c, u8 reg,
+					       u8 base, u8 index, s32 off)
+{
+	bool near = is_imm8(off), sib = (base & 7) == RSP || index != RSP;
+
+	emit1(c, (near ? 0x40 : 0x80) | (reg & 7) << 3 |
+		 (sib ? RSP : base & 7));
+	c->buf[c->pos] = (index & 7) << 3 | (base & 7);
+	c->pos += sib;
+	memcpy(c->buf + c->pos, &off, 4);
+	c->pos += near ? 1 : 4;
+}
+
 static __always_inline void emit_mem_modrm(struct jit_ctx *c, u8 reg, u8 base,
 					   s32 off)
 {
-	bool near = is_imm8(off);
-
-	emit1(c, (near ? 0x40 : 0x80) | (reg & 7) << 3 | (base & 7));
-	if ((base & 7) == RSP)
-		emit1(c, 0x24);		/* SIB: no index, that base */
-	memcpy(c->buf + c->pos, &off, 4);
-	c->pos += near ? 1 : 4;
+	emit_mem_modrm_idx(c, reg, base, JIT_NO_INDEX, off);
 }
 
 /* A 1- or 2-byte opcode (0x0fXX), without a branch. */
@@ -253,6 +275,9 @@ void bpf64_jit_find_functions(struct jit_ctx *c);
 
 /* bpf_jit_fuse.c: a rotate written as shifts and an OR, from insn @i. */
 u32 bpf64_jit_fuse_rotate(struct jit_ctx *c, u32 i);
+/* bpf_jit_fuse.c: "a = b; a += x; load or store at a + off", from @i. */
+bool bpf64_jit_fuse_address(const struct jit_ctx *c, u32 i, u8 *base,
+			    u8 *index);
 
 /* bpf_jit_image.c: what JITed code calls back into. */
 const u8 *bpf64_jit_tail_target(struct jit_run *jr, struct bpf64_map *map,

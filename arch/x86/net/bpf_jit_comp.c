@@ -286,28 +286,35 @@ static const u16 ldx_op[2][4] = {
 };
 static const u8 imm_len[4] = { 4, 2, 1, 4 };
 
-static void emit_ldx(struct jit_ctx *c, const struct bpf_insn *insn)
+/* dst = [base + index + off] (index JIT_NO_INDEX: [base + off]). */
+static void emit_ldx(struct jit_ctx *c, const struct bpf_insn *insn, u8 base,
+		     u8 index)
 {
-	u8 dst = jit_reg(insn->dst_reg), src = jit_reg(insn->src_reg);
+	u8 dst = jit_reg(insn->dst_reg);
 	bool sx = BPF_MODE(insn->code) == BPF_MEMSX;
 	u8 size = BPF_SIZE(insn->code) >> 3;
 
-	emit_rex(c, sx || size == BPF_DW >> 3, dst, src, false);
+	emit_rex_idx(c, sx || size == BPF_DW >> 3, dst, index, base, false);
 	emit_op(c, ldx_op[sx][size]);
-	emit_mem_modrm(c, dst, src, insn->off);
+	emit_mem_modrm_idx(c, dst, base, index, insn->off);
 }
 
-/* mov [dst + off], src: 0x66 for a half word, REX for a byte's sil/dil. */
-static void emit_stx(struct jit_ctx *c, const struct bpf_insn *insn)
+/*
+ * mov [base + index + off], src: 0x66 for a half word, REX for a byte's
+ * sil/dil.
+ */
+static void emit_stx(struct jit_ctx *c, const struct bpf_insn *insn, u8 base,
+		     u8 index)
 {
-	u8 dst = jit_reg(insn->dst_reg), src = jit_reg(insn->src_reg);
+	u8 src = jit_reg(insn->src_reg);
 	u8 size = BPF_SIZE(insn->code) >> 3;
 
 	c->buf[c->pos] = 0x66;
 	c->pos += size == BPF_H >> 3;
-	emit_rex(c, size == BPF_DW >> 3, src, dst, size == BPF_B >> 3);
+	emit_rex_idx(c, size == BPF_DW >> 3, src, index, base,
+		     size == BPF_B >> 3);
 	emit1(c, size == BPF_B >> 3 ? 0x88 : 0x89);
-	emit_mem_modrm(c, src, dst, insn->off);
+	emit_mem_modrm_idx(c, src, base, index, insn->off);
 }
 
 /* mov [base + off], reg of BPF_SIZE(code); also the atomics' r/m form. */
@@ -727,7 +734,7 @@ static int emit_insn(struct jit_ctx *c, const struct bpf_insn *insn, u32 i)
 		emit_alu(c, insn);
 		return 0;
 	case BPF_LDX:
-		emit_ldx(c, insn);
+		emit_ldx(c, insn, jit_reg(insn->src_reg), JIT_NO_INDEX);
 		return 0;
 	case BPF_ST:
 		if (BPF_MODE(insn->code) == BPF64_NOSPEC)
@@ -738,7 +745,7 @@ static int emit_insn(struct jit_ctx *c, const struct bpf_insn *insn, u32 i)
 	case BPF_STX:
 		if (BPF_MODE(insn->code) == BPF_ATOMIC)
 			return emit_atomic(c, insn);
-		emit_stx(c, insn);
+		emit_stx(c, insn, jit_reg(insn->dst_reg), JIT_NO_INDEX);
 		return 0;
 	case BPF_JMP:
 	case BPF_JMP32:
@@ -752,10 +759,34 @@ static int emit_insn(struct jit_ctx *c, const struct bpf_insn *insn, u32 i)
 	return 0;
 }
 
+/*
+ * A register move may start a run emitted as fewer instructions
+ * (bpf_jit_fuse.c): a rotate, or an address computed for one load or
+ * store, which takes it as [base + index + off].
+ */
+static int emit_fused(struct jit_ctx *c, u32 i)
+{
+	const struct bpf_insn *mem = &c->insns[i + 2];
+	u32 n = bpf64_jit_fuse_rotate(c, i);
+	u8 base, index;
+
+	if (n) {
+		c->fused = n - 1;
+		return 0;
+	}
+	if (!bpf64_jit_fuse_address(c, i, &base, &index))
+		return emit_insn(c, &c->insns[i], i);
+	if (BPF_CLASS(mem->code) == BPF_LDX)
+		emit_ldx(c, mem, base, index);
+	else
+		emit_stx(c, mem, base, index);
+	c->fused = 2;
+	return 0;
+}
+
 int bpf64_jit_emit_insn(struct jit_ctx *c, u32 i)
 {
 	struct jit_jump *j;
-	u32 n;
 
 	if (c->mark[i] & JIT_ENTRY) {
 		c->fn_saves = c->saves[i];
@@ -768,13 +799,8 @@ int bpf64_jit_emit_insn(struct jit_ctx *c, u32 i)
 	}
 	c->body[i] = c->pos;
 	if (c->insns[i].code == (BPF_ALU64 | BPF_MOV | BPF_X) ||
-	    c->insns[i].code == (BPF_ALU | BPF_MOV | BPF_X)) {
-		n = bpf64_jit_fuse_rotate(c, i);
-		if (n) {
-			c->fused = n - 1;
-			return 0;
-		}
-	}
+	    c->insns[i].code == (BPF_ALU | BPF_MOV | BPF_X))
+		return emit_fused(c, i);
 	return emit_insn(c, &c->insns[i], i);
 }
 

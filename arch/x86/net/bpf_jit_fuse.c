@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Rotates: runs of BPF instructions the x86-64 JIT emits as fewer native
- * ones.  BPF has no rotate, so clang writes rotl(a, n) as shifts of copies
+ * Fusions: runs of BPF instructions the x86-64 JIT emits as fewer native
+ * ones.  Linux's JIT emits each instruction alone.
+ *
+ * Rotates.  BPF has none, so clang writes rotl(a, n) as shifts of copies
  * and an OR: "t = a; t >>= w - n; a <<= n; a |= t", or with two copies
  * ("t = a; t >>= w - n; u = a; u <<= n; u |= t") as jhash's rol32.
- *
  * Within a run of register moves, shifts by constants and ORs of one
  * width, with no jump landing inside, every register the run writes holds
  * its source A copied, shifted or rotated: an OR of A << n and
@@ -13,11 +14,20 @@
  * rotate in place, since the others read A first.  What each register
  * holds after the run is exactly what the BPF instructions leave; the OR
  * and its wait for both shifts are what is saved.
+ *
+ * Addresses.  An array element or a packet byte is reached as "a = b;
+ * a += x; load or store at a + off".  The access takes [b + x + off]
+ * itself, and the move and the add are left out.
+ *
+ * A register either fusion leaves with another value than the BPF
+ * instructions would is one nothing reads again (reg_dead_after()).
  */
 #include "bpf_jit.h"
 
 /* The longest run looked at: two copies, two shifts, an OR, and room. */
 #define ROT_MAX_RUN	8
+/* How far reg_dead_after() looks for a write before a read. */
+#define DEAD_SCAN	16
 
 /* What a register holds, as a function of the run's source A. */
 enum rot_kind { ROT_NONE, ROT_COPY, ROT_SHL, ROT_SHR, ROT_ROL };
@@ -128,9 +138,9 @@ static bool insn_reads(const struct bpf_insn *insn, u8 reg)
  * Whether @reg is written before it is read from insn @k on, in the same
  * straight-line code: then what the run leaves in it is never seen.
  */
-static bool rot_dead_after(const struct jit_ctx *c, u32 k, u8 reg)
+static bool reg_dead_after(const struct jit_ctx *c, u32 k, u8 reg)
 {
-	u32 end = k + ROT_MAX_RUN;
+	u32 end = k + DEAD_SCAN;
 
 	for (; k < c->len && k < end && !c->mark[k]; k++) {
 		if (insn_reads(&c->insns[k], reg))
@@ -172,9 +182,46 @@ u32 bpf64_jit_fuse_rotate(struct jit_ctx *c, u32 i)
 	for (reg = 0; reg < BPF_REG_10; reg++)
 		if (reg != best.a && best.val[reg].kind != ROT_NONE &&
 		    (best.val[reg].kind == ROT_ROL ||
-		     !rot_dead_after(c, i + len, reg)))
+		     !reg_dead_after(c, i + len, reg)))
 			emit_rot_val(c, &best, reg, best.val[reg]);
 	if (best.a_written)
 		emit_rot_val(c, &best, best.a, best.val[best.a]);
 	return len;
+}
+
+/* A load or store whose address is @a + off, that does not store @a. */
+static bool mem_at(const struct bpf_insn *mem, u8 a)
+{
+	u8 mode = BPF_MODE(mem->code);
+
+	if (BPF_CLASS(mem->code) == BPF_LDX)
+		return (mode == BPF_MEM || mode == BPF_MEMSX) &&
+		       mem->src_reg == a;
+	return BPF_CLASS(mem->code) == BPF_STX && mode == BPF_MEM &&
+	       mem->dst_reg == a && mem->src_reg != a;
+}
+
+/*
+ * At insn @i, a register move: whether insns @i to @i + 2 are "a = b;
+ * a += x; an access at a + off" after which a is not read, and so the
+ * access can take [b + x + off] (@base and @index, x86 registers).
+ */
+bool bpf64_jit_fuse_address(const struct jit_ctx *c, u32 i, u8 *base,
+			    u8 *index)
+{
+	const struct bpf_insn *mov = &c->insns[i], *add = mov + 1,
+			      *mem = mov + 2;
+	u8 a = mov->dst_reg;
+
+	if (i + 2 >= c->len || c->mark[i + 1] || c->mark[i + 2] ||
+	    mov->code != (BPF_ALU64 | BPF_MOV | BPF_X) || mov->off ||
+	    add->code != (BPF_ALU64 | BPF_ADD | BPF_X) || add->dst_reg != a ||
+	    mov->src_reg == a || add->src_reg == a || !mem_at(mem, a))
+		return false;
+	if (!(BPF_CLASS(mem->code) == BPF_LDX && mem->dst_reg == a) &&
+	    !reg_dead_after(c, i + 3, a))
+		return false;
+	*base = jit_reg(mov->src_reg);
+	*index = jit_reg(add->src_reg);
+	return true;
 }

@@ -920,6 +920,96 @@ static void test_rotates(u64 seed)
 		 agree, count);
 }
 
+/* A register of r0 and r2-r9 (r1 keeps the memory's address). */
+static u8 not_r1(struct progen_rng *rng)
+{
+	u8 r = progen_rng_below(rng, 9);
+
+	return r ? r + 1 : 0;
+}
+
+/*
+ * An access at an address computed as clang does, "a = b; a += x; load
+ * or store at a + off", with b the memory, x an offset: every size, sign
+ * extension, registers in every role, and a near miss (the store stores
+ * a).  Returns the count of insns written.
+ */
+static u32 address_run(struct bpf_insn *p, struct progen_rng *rng)
+{
+	static const u8 sizes[] = { BPF_B, BPF_H, BPF_W, BPF_DW };
+	u8 size = sizes[progen_rng_below(rng, 4)], b, x, a, v;
+	s16 off = progen_rng_below(rng, 24);
+	u32 k = 0;
+
+	b = progen_rng_below(rng, 4) ? not_r1(rng) : BPF_REG_1;
+	do
+		x = not_r1(rng);
+	while (x == b);
+	do
+		a = not_r1(rng);
+	while (a == b || a == x);
+	v = progen_rng_below(rng, 8) ? not_r1(rng) : a;
+	if (b != BPF_REG_1)
+		p[k++] = BPF64_MOV64_REG(b, BPF_REG_1);
+	p[k++] = BPF64_MOV64_IMM(x, progen_rng_below(rng, 32));
+	p[k++] = BPF64_MOV64_REG(a, b);
+	p[k++] = BPF64_ALU64_REG(BPF_ADD, a, x);
+	if (progen_rng_below(rng, 2))
+		p[k++] = BPF64_STX_MEM(size, a, v, off);
+	else
+		p[k++] = BPF64_RAW_INSN(BPF_LDX | size |
+					(size != BPF_DW &&
+					 progen_rng_below(rng, 2) ?
+					 BPF_MEMSX : BPF_MEM), v, a, off, 0);
+	return k;
+}
+
+/*
+ * Fused addresses against the interpreter, memory and r0: registers set,
+ * one to three accesses, then the tail of the rotate tests (reads,
+ * overwrites, a return).
+ */
+static void test_addresses(u64 seed)
+{
+	/* a byte of an array: movzx r8d, [rdi + rsi - 6] */
+	const struct bpf_insn byte_at[] = {
+		BPF64_MOV64_IMM(BPF_REG_2, 9),
+		BPF64_MOV64_REG(BPF_REG_4, BPF_REG_1),
+		BPF64_ALU64_REG(BPF_ADD, BPF_REG_4, BPF_REG_2),
+		BPF64_LDX_MEM(BPF_B, BPF_REG_5, BPF_REG_4, -6),
+		BPF64_MOV64_REG(BPF_REG_0, BPF_REG_5),
+		BPF64_EXIT_INSN(),
+	};
+	static const u8 movzx_sib[] = { 0x44, 0x0f, 0xb6, 0x44, 0x37, 0xfa };
+	struct bpf64_jit_image *img;
+	struct bpf_insn insns[64];
+	struct progen_rng rng;
+	u8 mem[EDGE_MEM], r;
+	u32 i, k, runs, agree = 0, count = 3000;
+	u64 args[5] = { (u64)(unsigned long)mem };
+
+	progen_fill(mem, sizeof(mem), seed);
+	img = jit_with(byte_at, ARRAY_SIZE(byte_at), 0, false, 0);
+	TU_CHECK(code_has(img, movzx_sib, sizeof(movzx_sib)) &&
+		 jit_run(img, args) == mem[3],
+		 "an indexed byte load is one movzx [base + index + off]");
+	bpf64_jit_image_free(img);
+	progen_rng_seed(&rng, seed);
+	for (i = 0; i < count; i++) {
+		k = 0;
+		for (r = 0; r < 10; r++)
+			if (r != BPF_REG_1)
+				insns[k++] = BPF64_MOV64_IMM(r, r * 0x1111);
+		runs = 1 + progen_rng_below(&rng, 3);
+		while (runs--)
+			k += address_run(insns + k, &rng);
+		k += rotate_tail(insns + k, &rng);
+		agree += diff_insns(insns, k, mem, &difftest_ops, 0);
+	}
+	TU_CHECK(agree == count, "fused addresses and near misses: %u of %u agree",
+		 agree, count);
+}
+
 /*
  * A program of @loops loops, each running 3 times over a body of random
  * ALU instructions (immediates of 1, 2 and 4 bytes, so that code lands at
@@ -2074,6 +2164,7 @@ int main(int argc, char **argv)
 	test_wx();
 	test_fork();
 	test_rotates(seed);
+	test_addresses(seed);
 	test_refusals();
 	test_conformance(dir);
 	test_edges(seed);
