@@ -92,7 +92,7 @@ static int hard_wire_branch(struct fixup *fx, u32 i)
 	const struct bpf_insn ja = { .code = BPF_JMP | BPF_JA };
 	struct bpf_insn *insn = &fx->work[i];
 
-	if (!fx->aux[i].seen || !is_cond_jump(insn->code) ||
+	if (!is_cond_jump(insn->code) || !fx->aux[i].seen ||
 	    (fx->aux[i + 1].seen && fx->aux[i + 1 + insn->off].seen))
 		return 0;
 	if (own_work(fx))
