@@ -108,9 +108,12 @@ struct jit_ctx {
 	bool stub;		/* the image starts with the stub (run state) */
 	bool bmi2;		/* shlx, shrx, sarx may be used */
 	u32 frame;		/* the stack each function reserves */
-	struct jit_jump *jumps;	/* max_jumps + 1, the last a sentinel */
+	/*
+	 * Jumps, local calls and loop heads: at most two per jump-class
+	 * insn (itself, the loop head it closes), and a sentinel.
+	 */
+	struct jit_jump *jumps;
 	u32 nr_jumps;
-	u32 max_jumps;		/* jumps, local calls and loop heads */
 	struct bpf64_log *log;
 };
 

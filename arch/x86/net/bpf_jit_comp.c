@@ -810,8 +810,7 @@ int bpf64_jit_emit_insn(struct jit_ctx *c, u32 i)
  * has a frame unless it can do without (JIT_SAVE_FRAME).  Jump
  * targets are marked for the fusions, which must not swallow one, and
  * targets of backward jumps (loop heads) for alignment.  Only tail calls
- * and packet loads need the run state, hence the stub.  Counts the items
- * of the jump list: jumps, local calls, loop heads.
+ * and packet loads need the run state, hence the stub.
  */
 void bpf64_jit_find_functions(struct jit_ctx *c)
 {
@@ -832,17 +831,14 @@ void bpf64_jit_find_functions(struct jit_ctx *c)
 		if (!bpf64_is_jmp_class(insn->code) || op == BPF_EXIT)
 			continue;
 		if (op == BPF_CALL) {
-			if (insn->src_reg == BPF_PSEUDO_CALL) {
+			if (insn->src_reg == BPF_PSEUDO_CALL)
 				c->mark[i + 1 + insn->imm] |= JIT_ENTRY;
-				c->max_jumps++;
-			}
 			c->stub |= !insn->src_reg &&
 				   insn->imm == BPF_FUNC_tail_call;
 			continue;
 		}
 		t = i + 1 + (op == BPF_JA && class == BPF_JMP32 ?
 			     insn->imm : insn->off);
-		c->max_jumps += 1 + (t <= i && !(c->mark[t] & JIT_LOOP));
 		c->mark[t] |= t <= i ? JIT_TARGET | JIT_LOOP : JIT_TARGET;
 	}
 	for (i = c->len; i-- > 0; ) {

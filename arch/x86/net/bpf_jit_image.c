@@ -247,20 +247,28 @@ static int emit_all(struct jit_ctx *c)
 
 static void jit_ctx_free(struct jit_ctx *c)
 {
-	bpf64_free(c->off);
 	bpf64_free(c->jumps);
 	bpf64_free(c->buf);
 }
 
-/*
- * The per-instruction arrays in one allocation; the jump list, counted by
- * bpf64_jit_find_functions(), and the buffer in one each.
- */
+/* The jump list's room: two items per jump-class insn, and a sentinel. */
+static size_t jump_room(const struct bpf_insn *insns, u32 len)
+{
+	size_t n = 1;
+	u32 i;
+
+	for (i = 0; i < len; i++)
+		n += 2 * bpf64_is_jmp_class(insns[i].code);
+	return n;
+}
+
+/* The jump list and the per-instruction arrays in one allocation. */
 static int jit_ctx_init(struct jit_ctx *c, const struct bpf64_prog *prog,
 			const struct bpf_insn *insns, u32 len,
 			struct bpf64_log *log)
 {
-	size_t n = (size_t)len + 1;
+	size_t n = (size_t)len + 1, nj = jump_room(insns, len);
+	u8 *p;
 
 	memset(c, 0, sizeof(*c));
 	c->prog = prog;
@@ -270,19 +278,20 @@ static int jit_ctx_init(struct jit_ctx *c, const struct bpf64_prog *prog,
 	/* unverified programs (tests, raw runs) get Linux's whole stack */
 	c->frame = prog->stack_verified ? round_up(prog->stack_depth, 8) :
 		   JIT_FRAME;
-	c->off = bpf64_zalloc_array(n, 3 * sizeof(u32) + 2);
-	if (!c->off)
+	c->jumps = bpf64_zalloc(nj * sizeof(struct jit_jump) +
+				n * (3 * sizeof(u32) + 2));
+	c->cap = len * 12 + 2 * JIT_MAX_INSN_BYTES;
+	c->buf = bpf64_zalloc(c->cap);
+	if (!c->jumps || !c->buf)
 		return -ENOMEM;
+	p = (u8 *)(c->jumps + nj);
+	c->off = (u32 *)p;
 	c->body = c->off + n;
 	c->nj = c->body + n;
 	c->saves = (u8 *)(c->nj + n);
 	c->mark = c->saves + n;
 	bpf64_jit_find_functions(c);
-	c->jumps = bpf64_zalloc_array((size_t)c->max_jumps + 1,
-				      sizeof(struct jit_jump));
-	c->cap = len * 12 + 2 * JIT_MAX_INSN_BYTES;
-	c->buf = bpf64_zalloc(c->cap);
-	return c->jumps && c->buf ? 0 : -ENOMEM;
+	return 0;
 }
 
 /*
