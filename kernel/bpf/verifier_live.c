@@ -82,6 +82,9 @@ static void use_def(const struct bpf_insn *insn, u16 *use, u16 *def)
 	*use = R(insn->dst_reg) | (x ? R(insn->src_reg) : 0);
 }
 
+/* In live_in[], besides the registers: a backward jump leads here. */
+#define LOOP_HEAD	0x8000
+
 /*
  * Registers live at @idx; it is a prune point (each insn a state is
  * compared at, or that a jump leads to), else all are.
@@ -89,17 +92,19 @@ static void use_def(const struct bpf_insn *insn, u16 *use, u16 *def)
 static u16 live_at(const struct venv *env, u32 idx)
 {
 	return is_prune_point(env, idx) ?
-	       env->live_in[prune_slot(env, idx)] : 0xffff;
+	       env->live_in[prune_slot(env, idx)] & ~LOOP_HEAD : 0xffff;
 }
 
 /*
  * A backward pass, last insn first, carries what the next insn reads;
- * what a jump's target reads is kept at the target, a prune point.
+ * what a jump's target reads is kept at the target, a prune point.  A
+ * forward jump's target is done before the jump in the same pass; only a
+ * loop head whose value changed needs another pass.
  */
-static bool liveness_pass(struct venv *env, bool *back)
+static bool liveness_pass(struct venv *env)
 {
 	u32 i, k, n, w, succ[2];
-	u16 use, def, out, next = 0;
+	u16 use, def, out, next = 0, *live;
 	bool changed = false;
 
 	for (i = env->len; i-- > 0;) {
@@ -113,15 +118,20 @@ static bool liveness_pass(struct venv *env, bool *back)
 				out |= next;
 			else if (succ[k] < env->len)
 				out |= live_at(env, succ[k]);
-			*back |= succ[k] <= i;
+			if (succ[k] <= i)
+				env->live_in[prune_slot(env, succ[k])] |=
+					LOOP_HEAD;
 		}
 		use_def(&env->insns[i], &use, &def);
 		out = (out & ~def) | use;
 		out &= ~R(BPF64_REG_FP);
 		next = out;
-		if (is_prune_point(env, i) && out != live_at(env, i)) {
-			env->live_in[prune_slot(env, i)] = out;
-			changed = true;
+		if (!is_prune_point(env, i))
+			continue;
+		live = &env->live_in[prune_slot(env, i)];
+		if (out != (*live & ~LOOP_HEAD)) {
+			changed |= !!(*live & LOOP_HEAD);
+			*live = out | (*live & LOOP_HEAD);
 		}
 	}
 	return changed;
@@ -135,13 +145,10 @@ int alloc_liveness(struct venv *env)
 
 void compute_liveness(struct venv *env)
 {
-	bool back = false;
-
 	if (env->live_done)
 		return;
 	env->live_done = true;
-	/* without a backward jump, one pass is the fixpoint */
-	while (liveness_pass(env, &back) && back)
+	while (liveness_pass(env))
 		;
 }
 
