@@ -156,6 +156,31 @@ void bpf64_scalar_unknown(struct bpf64_scalar *s)
 	put_view(s, 32, &v);
 }
 
+/*
+ * Any number of @size bytes (1, 2, 4 or 8), zero-extended: what a load
+ * of unknown memory gives, and what "unknown & mask" would deduce, built
+ * directly.
+ */
+void bpf64_scalar_unknown_bytes(struct bpf64_scalar *s, u32 size)
+{
+	u64 max = (2ULL << (size * 8 - 1)) - 1;
+
+	if (size >= 8) {
+		bpf64_scalar_unknown(s);
+		return;
+	}
+	s->var_off = TNUM(0, max);
+	s->umin = 0;
+	s->umax = max;
+	s->smin = 0;
+	s->smax = max;
+	s->u32_min = 0;
+	s->u32_max = max;
+	/* four bytes fill the subregister: any s32 */
+	s->s32_min = size < 4 ? 0 : (s32)0x80000000;
+	s->s32_max = size < 4 ? (s32)max : 0x7fffffff;
+}
+
 bool bpf64_scalar_is_const(const struct bpf64_scalar *s)
 {
 	return tnum_is_const(s->var_off);

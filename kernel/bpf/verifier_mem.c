@@ -32,7 +32,7 @@ static void truncate_to(struct vreg *reg, u32 size)
 static void mark_unknown_size(struct vreg *reg, u32 size)
 {
 	mark_unknown(reg);
-	truncate_to(reg, size);
+	bpf64_scalar_unknown_bytes(&reg->var, size);
 }
 
 /* ---- the stack ---- */

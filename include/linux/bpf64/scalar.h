@@ -24,6 +24,7 @@ struct bpf64_scalar {
 
 void bpf64_scalar_const(struct bpf64_scalar *s, u64 value);
 void bpf64_scalar_unknown(struct bpf64_scalar *s);
+void bpf64_scalar_unknown_bytes(struct bpf64_scalar *s, u32 size);
 bool bpf64_scalar_is_const(const struct bpf64_scalar *s);
 
 /* Is @x a member of @s (all five facts hold)? */

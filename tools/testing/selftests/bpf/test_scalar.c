@@ -487,6 +487,34 @@ static void test_sync(int count)
 }
 
 /*
+ * An unknown load of 1, 2, 4 or 8 bytes built directly is what the
+ * general path makes of it: any number, then "& mask" (or zero extension
+ * for 4 bytes).
+ */
+static void test_unknown_bytes(void)
+{
+	static const u32 sizes[] = { 1, 2, 4, 8 };
+	struct bpf_insn and = { .code = BPF_ALU64 | BPF_K | BPF_AND };
+	struct bpf64_scalar direct, general, mask;
+	u32 i, same = 0;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		bpf64_scalar_unknown(&general);
+		if (sizes[i] == 4) {
+			bpf64_scalar_zext32(&general);
+		} else if (sizes[i] < 4) {
+			bpf64_scalar_const(&mask, (1ULL << (sizes[i] * 8)) - 1);
+			bpf64_scalar_alu(&general, &mask, &and);
+		}
+		bpf64_scalar_unknown_bytes(&direct, sizes[i]);
+		same += !memcmp(&direct, &general, sizeof(direct));
+	}
+	TU_CHECK(same == ARRAY_SIZE(sizes),
+		 "unknown loads of 1, 2, 4, 8 bytes as the general path makes them (%u of 4)",
+		 same);
+}
+
+/*
  * Precision: after sync, unsigned bounds of a state given only a tnum and
  * a range are values of both (when some value is), over all 6-bit tnums.
  */
@@ -911,6 +939,7 @@ int main(int argc, char **argv)
 	test_same_register(5000 * scale);
 	test_within(5000 * scale);
 	test_sync(5000 * scale);
+	test_unknown_bytes();
 	test_print_roundtrip(5000 * scale);
 	test_tight_bounds();
 	test_linux();
