@@ -47,9 +47,21 @@ static size_t jit_units(size_t size)
 	return (size + BPF64_JIT_ALIGN - 1) / BPF64_JIT_ALIGN;
 }
 
-static bool unit_used(const struct jit_pack *p, size_t u)
+/* The first unit from @u on whose bit is @used, or nr_units. */
+static size_t next_unit(const struct jit_pack *p, size_t u, bool used)
 {
-	return p->used[u / JIT_LONG_BITS] >> (u % JIT_LONG_BITS) & 1;
+	unsigned long w;
+
+	while (u < p->nr_units) {
+		w = p->used[u / JIT_LONG_BITS] ^ (used ? 0 : ~0UL);
+		w &= ~0UL << (u % JIT_LONG_BITS);
+		if (w) {
+			u = u - u % JIT_LONG_BITS + __builtin_ctzl(w);
+			return u < p->nr_units ? u : p->nr_units;
+		}
+		u += JIT_LONG_BITS - u % JIT_LONG_BITS;
+	}
+	return p->nr_units;
 }
 
 static void set_units(struct jit_pack *p, size_t first, size_t n, bool used)
@@ -71,21 +83,19 @@ static void set_units(struct jit_pack *p, size_t first, size_t n, bool used)
 /* The first run of @n free units (first fit), or nr_units. */
 static size_t find_units(const struct jit_pack *p, size_t n)
 {
-	size_t u = 0, run = 0;
+	size_t start = 0, end;
 
 	if (p->nr_units - p->nr_used < n)
 		return p->nr_units;
-	while (u < p->nr_units) {
-		if (!(u % JIT_LONG_BITS) && !~p->used[u / JIT_LONG_BITS]) {
-			u += JIT_LONG_BITS;
-			run = 0;
-			continue;
-		}
-		run = unit_used(p, u++) ? 0 : run + 1;
-		if (run == n)
-			return u - n;
+	for (;;) {
+		start = next_unit(p, start, false);
+		if (n > p->nr_units - start)
+			return p->nr_units;
+		end = next_unit(p, start, true);
+		if (end - start >= n)
+			return start;
+		start = end;
 	}
-	return p->nr_units;
 }
 
 static int jit_memfd(size_t size)

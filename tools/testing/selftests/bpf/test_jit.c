@@ -2097,6 +2097,59 @@ static void test_wx(void)
 }
 
 /*
+ * The hosted home's executable memory (host/jit_mem.c) through the
+ * platform's calls: aligned, disjoint, first fit into a freed hole, a
+ * pack of its own for an image over 2 MB, and writes only inside a pack.
+ */
+static void test_jit_mem(void)
+{
+	static const size_t sizes[] = { 64, 100, 300, 64, 1000, 200, 129, 64 };
+	u8 *p[ARRAY_SIZE(sizes)], *big, *again, *small, pat[1000], back[1000];
+	u32 i, j, bad = 0, ok_rw = 0;
+	size_t big_size = (3u << 20) + 100;
+
+	for (i = 0; i < sizeof(pat); i++)
+		pat[i] = 0xc3 ^ i;
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		p[i] = bpf64_jit_alloc(sizes[i]);
+		bad += !p[i] || (unsigned long)p[i] % BPF64_JIT_ALIGN;
+		for (j = 0; p[i] && j < i; j++)
+			bad += p[j] && p[i] < p[j] + sizes[j] &&
+			       p[j] < p[i] + sizes[i];
+		if (p[i] && !bpf64_jit_write(p[i], pat, sizes[i]) &&
+		    !memcmp(p[i], pat, sizes[i]))
+			ok_rw++;
+	}
+	TU_CHECK(!bad && ok_rw == ARRAY_SIZE(sizes),
+		 "jit memory: %zu images aligned, disjoint, written and read back (%u bad)",
+		 ARRAY_SIZE(sizes), bad);
+	/*
+	 * Holes of 1 unit (p[3]) and of 4 + 3 (p[5], p[6]): 400 bytes (7
+	 * units) skip the first and fill the second, 64 fill the first.
+	 */
+	bpf64_jit_free(p[3], sizes[3]);
+	bpf64_jit_free(p[5], sizes[5]);
+	bpf64_jit_free(p[6], sizes[6]);
+	again = bpf64_jit_alloc(400);
+	small = bpf64_jit_alloc(64);
+	TU_CHECK(again == p[5] && small == p[3],
+		 "jit memory: first fit, past a hole too small");
+	big = bpf64_jit_alloc(big_size);
+	memset(back, 0, sizeof(back));
+	TU_CHECK(big && !bpf64_jit_write(big + big_size - 10, pat, 10) &&
+		 !memcmp(big + big_size - 10, pat, 10),
+		 "jit memory: an image over 2 MB gets a pack of its own");
+	TU_CHECK(bpf64_jit_write(back, pat, 10) == -EFAULT,
+		 "jit memory: a write outside every pack is -EFAULT");
+	bpf64_jit_free(big, big_size);
+	bpf64_jit_free(again, 400);
+	bpf64_jit_free(small, 64);
+	for (i = 0; i < ARRAY_SIZE(sizes); i++)
+		if (i != 3 && i != 5 && i != 6)
+			bpf64_jit_free(p[i], sizes[i]);
+}
+
+/*
  * After fork(), parent and child share the files behind the images: each
  * must write only its own copy.  The child frees the parent's image and
  * JITs another into the memory it had; the parent's still runs.
@@ -2162,6 +2215,7 @@ int main(int argc, char **argv)
 	return tu_exit();
 #endif
 	test_wx();
+	test_jit_mem();
 	test_fork();
 	test_rotates(seed);
 	test_addresses(seed);
