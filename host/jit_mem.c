@@ -47,21 +47,22 @@ static size_t jit_units(size_t size)
 	return (size + BPF64_JIT_ALIGN - 1) / BPF64_JIT_ALIGN;
 }
 
-/* The first unit from @u on whose bit is @used, or nr_units. */
-static size_t next_unit(const struct jit_pack *p, size_t u, bool used)
+/* The first unit in [@u, @end) whose bit is @used, or @end. */
+static size_t next_unit(const struct jit_pack *p, size_t u, size_t end,
+			bool used)
 {
 	unsigned long w;
 
-	while (u < p->nr_units) {
+	while (u < end) {
 		w = p->used[u / JIT_LONG_BITS] ^ (used ? 0 : ~0UL);
 		w &= ~0UL << (u % JIT_LONG_BITS);
 		if (w) {
 			u = u - u % JIT_LONG_BITS + __builtin_ctzl(w);
-			return u < p->nr_units ? u : p->nr_units;
+			return u < end ? u : end;
 		}
 		u += JIT_LONG_BITS - u % JIT_LONG_BITS;
 	}
-	return p->nr_units;
+	return end;
 }
 
 static void set_units(struct jit_pack *p, size_t first, size_t n, bool used)
@@ -88,11 +89,12 @@ static size_t find_units(const struct jit_pack *p, size_t n)
 	if (p->nr_units - p->nr_used < n)
 		return p->nr_units;
 	for (;;) {
-		start = next_unit(p, start, false);
+		start = next_unit(p, start, p->nr_units, false);
 		if (n > p->nr_units - start)
 			return p->nr_units;
-		end = next_unit(p, start, true);
-		if (end - start >= n)
+		/* only as far as the run must reach */
+		end = next_unit(p, start, start + n, true);
+		if (end == start + n)
 			return start;
 		start = end;
 	}
