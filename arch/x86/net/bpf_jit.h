@@ -107,6 +107,7 @@ struct jit_ctx {
 	u8 fused;		/* insns after this one emitted with it */
 	bool stub;		/* the image starts with the stub (run state) */
 	bool bmi2;		/* shlx, shrx, sarx may be used */
+	bool jcc_pad;		/* keep jumps off 32-byte boundaries */
 	u32 frame;		/* the stack each function reserves */
 	/*
 	 * Jumps, local calls and loop heads: at most two per jump-class

@@ -78,19 +78,19 @@ static s64 jump_rel(const struct jit_ctx *c, const struct jit_jump *j)
 
 /*
  * The padding an item needs where it would start (@pos): a loop head to
- * the next 32-byte boundary; a jump with its fused compare (@len bytes)
- * so that it neither crosses nor ends at one, as the assembler's
- * -mbranches-within-32B-boundaries (Intel's JCC erratum: such a jump
- * cannot be cached in the decoded-instruction cache and runs from the
- * slower legacy decoders).  Local calls do not need it.
+ * the next 32-byte boundary; on CPUs with Intel's JCC erratum
+ * (ask_jcc_erratum()), a jump with its fused compare (@len bytes) so that
+ * it neither crosses nor ends at one, as the assembler's
+ * -mbranches-within-32B-boundaries.  Local calls do not need it.
  */
-static u32 item_pad(const struct jit_jump *j, s64 pos, u32 len)
+static u32 item_pad(const struct jit_ctx *c, const struct jit_jump *j,
+		    s64 pos, u32 len)
 {
 	u32 gap = -pos & 31;
 
 	if (j->kind == JIT_ALIGN)
 		return gap;
-	if (j->kind == JIT_CALL || (pos & 31) + len < 32)
+	if (!c->jcc_pad || j->kind == JIT_CALL || (pos & 31) + len < 32)
 		return 0;
 	return gap;
 }
@@ -103,7 +103,7 @@ static void set_layout(struct jit_ctx *c)
 
 	for (j = c->jumps; j < end; j++) {
 		j->delta = delta;
-		j->pad = item_pad(j, (s64)j->start + delta,
+		j->pad = item_pad(c, j, (s64)j->start + delta,
 				  j->at - j->start + jump_len(j));
 		delta += j->pad + jump_len(j) - long_len(j);
 	}
@@ -333,31 +333,61 @@ static int jit_finish(struct jit_ctx *c, struct bpf64_jit_image **imgp)
 	return 0;
 }
 
-static void jit_cpuid(u32 leaf, u32 *a, u32 *b)
+/* eax, ebx, ecx, edx of cpuid @leaf (subleaf 0). */
+static void jit_cpuid(u32 leaf, u32 r[4])
 {
-	u32 c = 0, d;
-
-	__asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "+c"(c), "=d"(d)
-			 : "a"(leaf));
+	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]),
+				   "=d"(r[3])
+			 : "a"(leaf), "c"(0));
 }
 
-/* BMI2 (cpuid leaf 7, ebx bit 8), asked once. */
-static bool jit_has_bmi2(void)
+/* A CPU feature, asked once: *cached is -1 until then. */
+static bool jit_cpu_cached(int *cached, bool (*ask)(void))
 {
-	static int bmi2 = -1;
-	int v = READ_ONCE(bmi2);
-	u32 a, b;
+	int v = READ_ONCE(*cached);
 
 	if (v < 0) {
-		jit_cpuid(0, &a, &b);
-		v = 0;
-		if (a >= 7) {
-			jit_cpuid(7, &a, &b);
-			v = b >> 8 & 1;
-		}
-		WRITE_ONCE(bmi2, v);
+		v = ask();
+		WRITE_ONCE(*cached, v);
 	}
 	return v;
+}
+
+/* BMI2: cpuid leaf 7, ebx bit 8. */
+static bool ask_bmi2(void)
+{
+	u32 r[4];
+
+	jit_cpuid(0, r);
+	if (r[0] < 7)
+		return false;
+	jit_cpuid(7, r);
+	return r[1] >> 8 & 1;
+}
+
+/*
+ * Intel's JCC erratum: on Skylake-derived cores (Skylake, Cascade and
+ * Cooper Lake, Kaby, Amber, Whiskey, Coffee and Comet Lake) a jump that
+ * crosses or ends at a 32-byte boundary leaves the decoded-instruction
+ * cache.  Elsewhere the padding that avoids it only costs (flow: 208
+ * against 193 ns on a model 207 Xeon).
+ */
+static bool ask_jcc_erratum(void)
+{
+	static const u8 models[] = { 0x4e, 0x5e, 0x55, 0x8e, 0x9e, 0xa5, 0xa6 };
+	u32 r[4], family, model, i;
+
+	jit_cpuid(0, r);
+	/* "GenuineIntel" in ebx, edx, ecx */
+	if (r[1] != 0x756e6547 || r[3] != 0x49656e69 || r[2] != 0x6c65746e)
+		return false;
+	jit_cpuid(1, r);
+	family = r[0] >> 8 & 0xf;
+	model = (r[0] >> 4 & 0xf) | (r[0] >> 12 & 0xf0);
+	for (i = 0; family == 6 && i < ARRAY_SIZE(models); i++)
+		if (model == models[i])
+			return true;
+	return false;
 }
 
 int bpf64_jit_compile(const struct bpf64_prog *prog, u32 flags,
@@ -370,7 +400,10 @@ int bpf64_jit_compile(const struct bpf64_prog *prog, u32 flags,
 	int err;
 
 	*imgp = NULL;
-	if (flags & ~(BPF64_JIT_F_BLIND | BPF64_JIT_F_NO_BMI2)) {
+	static int bmi2 = -1, jcc_erratum = -1;
+
+	if (flags & ~(BPF64_JIT_F_BLIND | BPF64_JIT_F_NO_BMI2 |
+		      BPF64_JIT_F_JCC_PAD)) {
 		bpf64_log(log, "JIT flags 0x%x not supported\n", flags);
 		return -EOPNOTSUPP;
 	}
@@ -382,7 +415,10 @@ int bpf64_jit_compile(const struct bpf64_prog *prog, u32 flags,
 		insns = blinded;
 	}
 	err = jit_ctx_init(&c, prog, insns, len, log);
-	c.bmi2 = !(flags & BPF64_JIT_F_NO_BMI2) && jit_has_bmi2();
+	c.bmi2 = !(flags & BPF64_JIT_F_NO_BMI2) &&
+		 jit_cpu_cached(&bmi2, ask_bmi2);
+	c.jcc_pad = (flags & BPF64_JIT_F_JCC_PAD) ||
+		    jit_cpu_cached(&jcc_erratum, ask_jcc_erratum);
 	if (!err)
 		err = emit_all(&c);
 	if (!err)

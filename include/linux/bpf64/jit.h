@@ -36,6 +36,11 @@ extern int bpf64_jit_harden;
 #define BPF64_JIT_F_BLIND	(1U << 0)
 /* No BMI2 even where the CPU has it (tests of the fallback). */
 #define BPF64_JIT_F_NO_BMI2	(1U << 1)
+/*
+ * Jumps kept off 32-byte boundaries even where the CPU has no JCC erratum
+ * (tests of the padding).
+ */
+#define BPF64_JIT_F_JCC_PAD	(1U << 2)
 
 /*
  * Compile @prog to native code.  Returns 0 with the image in *imgp, or

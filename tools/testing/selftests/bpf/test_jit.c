@@ -1158,7 +1158,7 @@ static void test_placement(u64 seed)
 		struct bpf64_jit_image *img;
 		u32 k, cnt = placement_prog(insns, 1 + i % 8, &rng);
 
-		img = jit_with(insns, cnt, -1, false, 0);
+		img = jit_with(insns, cnt, -1, false, BPF64_JIT_F_JCC_PAD);
 		n = img ? objdump_image(img, x, ARRAY_SIZE(x) - 1) : 0;
 		bpf64_jit_image_free(img);
 		if (!n) {
@@ -1173,7 +1173,8 @@ static void test_placement(u64 seed)
 			placed++;
 		else if (placed == i)
 			tu_diag("program %u: %s", i, why);
-		agree += diff_insns(insns, cnt, mem, &difftest_ops, 0);
+		agree += diff_insns(insns, cnt, mem, &difftest_ops,
+				    BPF64_JIT_F_JCC_PAD);
 	}
 	TU_CHECK(placed == PLACEMENT_PROGS && loops >= PLACEMENT_PROGS,
 		 "placement: %u jumps (%u backward) in %u programs: %u with every loop head 32-byte aligned and no jump across or at a 32-byte boundary",
