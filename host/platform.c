@@ -42,6 +42,18 @@ void bpf64_free(void *p)
 	free(p);
 }
 
+void *bpf64_zalloc_page(void)
+{
+	void *p = aligned_alloc(BPF64_PAGE_SIZE, BPF64_PAGE_SIZE);
+
+	return p ? memset(p, 0, BPF64_PAGE_SIZE) : NULL;
+}
+
+void bpf64_free_page(void *p)
+{
+	free(p);
+}
+
 /* Locks: test-and-test-and-set, yielding when the holder was preempted. */
 unsigned long bpf64_spin_lock(bpf64_spinlock_t *l)
 {

@@ -39,6 +39,17 @@ void bpf64_free(void *p)
 	kvfree(p);
 }
 
+void *bpf64_zalloc_page(void)
+{
+	BUILD_BUG_ON(BPF64_PAGE_SIZE != PAGE_SIZE);
+	return (void *)get_zeroed_page(BPF64_GFP);
+}
+
+void bpf64_free_page(void *p)
+{
+	free_page((unsigned long)p);
+}
+
 u64 bpf64_ktime_get_ns(void)
 {
 	return ktime_get_ns();

@@ -14,7 +14,7 @@
  * SKB_DATA_ALIGN(sizeof(struct skb_shared_info)) = 320 bytes free at the end
  * of every packet buffer; the largest packets and tails follow from these.
  */
-#define NET_PAGE_SIZE		4096U
+#define NET_PAGE_SIZE		BPF64_PAGE_SIZE
 #define NET_SHINFO_ROOM		320U
 
 /* An address as a program sees it, and back. */

@@ -386,7 +386,7 @@ static int xdp_frags_in(struct bpf64_xdp_buff *xdp, const union bpf_attr *attr,
 		if (xdp->nr_frags == XDP_MAX_FRAGS)
 			return -ENOMEM;
 		frag = &xdp->frags[xdp->nr_frags++];
-		frag->page = bpf64_zalloc(NET_PAGE_SIZE);
+		frag->page = bpf64_zalloc_page();
 		if (!frag->page)
 			return -ENOMEM;
 		frag->size = min(attr->test.data_size_in - size, NET_PAGE_SIZE);
@@ -415,7 +415,7 @@ static int xdp_build(struct bpf64_xdp_buff *xdp, const union bpf_attr *attr,
 	linear = min(linear, NET_PAGE_SIZE - headroom - NET_SHINFO_ROOM);
 	if (attr->test.data_size_in - meta < NET_ETH_HLEN)
 		return -EINVAL;
-	xdp->hard_start = bpf64_zalloc(NET_PAGE_SIZE);
+	xdp->hard_start = bpf64_zalloc_page();
 	if (!xdp->hard_start)
 		return -ENOMEM;
 	if (bpf64_copy_from_user(xdp->hard_start + headroom,
@@ -435,8 +435,8 @@ static void xdp_free(struct bpf64_xdp_buff *xdp)
 	u32 i;
 
 	for (i = 0; i < XDP_MAX_FRAGS; i++)
-		bpf64_free(xdp->frags[i].page);
-	bpf64_free(xdp->hard_start);
+		bpf64_free_page(xdp->frags[i].page);
+	bpf64_free_page(xdp->hard_start);
 	bpf64_free(xdp);
 }
 

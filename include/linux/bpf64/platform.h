@@ -97,6 +97,14 @@ int strncmp(const char *a, const char *b, size_t n);
 void *bpf64_zalloc(size_t size);
 void *bpf64_zalloc_array(size_t n, size_t size);
 void bpf64_free(void *p);
+/*
+ * A zeroed, page-aligned page of BPF64_PAGE_SIZE bytes, as the kernel's
+ * page allocator gives XDP frames (NULL on failure); freed only with
+ * bpf64_free_page().
+ */
+#define BPF64_PAGE_SIZE		4096U
+void *bpf64_zalloc_page(void);
+void bpf64_free_page(void *p);
 
 /* Atomics on program memory, as the BPF_ATOMIC instructions need them. */
 #ifdef __KERNEL__
