@@ -162,11 +162,17 @@ u32 bpf64_jit_fuse_rotate(struct jit_ctx *c, u32 i)
 	const struct bpf_insn *insn = &c->insns[i];
 	struct rot_run run = { .a = insn->src_reg }, best;
 	u32 k, len = 0;
-	u8 reg;
+	u8 reg, op;
 
-	run.w = BPF_CLASS(insn->code) == BPF_ALU64;
-	if (run.a >= BPF_REG_10)
+	/* most moves start no run: a shift or a second copy comes next */
+	if (i + 1 >= c->len ||
+	    BPF_CLASS(insn[1].code) != BPF_CLASS(insn->code))
 		return 0;
+	op = BPF_OP(insn[1].code);
+	if ((op != BPF_LSH && op != BPF_RSH && op != BPF_MOV) ||
+	    run.a >= BPF_REG_10)
+		return 0;
+	run.w = BPF_CLASS(insn->code) == BPF_ALU64;
 	run.val[run.a].kind = ROT_COPY;
 	for (k = i; k < c->len && k - i < ROT_MAX_RUN; k++) {
 		if ((k > i && c->mark[k]) || !rot_step(&run, &c->insns[k]))
