@@ -98,6 +98,11 @@ u64 bpf64_ktime_get_coarse_ns(void)
 	return clock_ns(CLOCK_MONOTONIC_COARSE);
 }
 
+u64 bpf64_test_clock_ns(void)
+{
+	return clock_ns(CLOCK_THREAD_CPUTIME_ID);
+}
+
 /* xorshift128+ per thread, seeded from the kernel's random source. */
 u32 bpf64_get_prandom_u32(void)
 {

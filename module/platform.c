@@ -65,6 +65,11 @@ u64 bpf64_ktime_get_coarse_ns(void)
 	return ktime_get_coarse_ns();
 }
 
+u64 bpf64_test_clock_ns(void)
+{
+	return ktime_get_ns();
+}
+
 u32 bpf64_get_prandom_u32(void)
 {
 	return get_random_u32();

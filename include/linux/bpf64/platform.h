@@ -195,6 +195,13 @@ void bpf64_spin_unlock(bpf64_spinlock_t *l, unsigned long flags);
 u64 bpf64_ktime_get_ns(void);		/* CLOCK_MONOTONIC */
 u64 bpf64_ktime_get_boot_ns(void);	/* CLOCK_BOOTTIME */
 u64 bpf64_ktime_get_coarse_ns(void);	/* CLOCK_MONOTONIC_COARSE */
+/*
+ * The clock of BPF_PROG_TEST_RUN's duration.  Linux stops its test-run
+ * timer while the task is rescheduled, so the hosted home reads the
+ * thread's CPU time (time it was preempted left out too); the kernel home
+ * reads ktime.
+ */
+u64 bpf64_test_clock_ns(void);
 u32 bpf64_get_prandom_u32(void);
 u32 bpf64_smp_processor_id(void);	/* < bpf64_num_possible_cpus() */
 u32 bpf64_num_possible_cpus(void);	/* what percpu values are sized by */

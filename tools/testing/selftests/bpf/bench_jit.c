@@ -14,11 +14,11 @@
  * Each figure is the best of --samples samples, taken in turns (a sample
  * of each way, then the next); a sample is as many runs as take about
  * --sample-us on bpf64's JIT (the interpreter does a tenth of them).
- * Samples are short and many because Linux's test-run timer leaves out
- * the time the task was preempted and ours cannot: on a busy machine a
- * long sample is rarely a clean one.  All four must return the same
+ * Samples are short and many: Linux's test-run timer leaves out the time
+ * the task was rescheduled, and bpf64's reads the thread's CPU time, but
+ * on a busy machine a long sample is still rarely a clean one.  All four must return the same
  * value, or the table says so and the exit status is 1.  Also measured:
- * the JIT's compile time per 1000 instructions (best of 200 compiles),
+ * the JIT's compile time per 1000 instructions (best of 2000 compiles),
  * and the size of both JITs' code.
  * Not a test: nothing is asserted about time.
  *
@@ -46,7 +46,7 @@
 #define FRAMES		16	/* as flow.c */
 #define FRAME_LEN	64
 #define LOG_SIZE	(1U << 20)
-#define COMPILE_REPEAT	200
+#define COMPILE_REPEAT	2000
 
 typedef __u32 (*native_fn)(__u8 *data, __u8 *end);
 
