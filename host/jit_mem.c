@@ -189,40 +189,53 @@ static void jit_mem_init(void)
 	pthread_atfork(jit_mem_prepare, jit_mem_parent, jit_mem_child);
 }
 
-void *bpf64_jit_alloc(size_t size)
+/* Room for @n units: in the first pack that has it, or in a new one. */
+static struct jit_pack *take_units(size_t n, size_t *unit)
+{
+	struct jit_pack *p;
+	size_t page;
+
+	for (p = jit_packs; p; p = p->next) {
+		*unit = find_units(p, n);
+		if (*unit < p->nr_units)
+			break;
+	}
+	if (!p) {
+		/* a large image gets a pack of its own size */
+		page = sysconf(_SC_PAGESIZE);
+		p = pack_new(n * BPF64_JIT_ALIGN > JIT_PACK_SIZE ?
+			     (n * BPF64_JIT_ALIGN + page - 1) & ~(page - 1) :
+			     JIT_PACK_SIZE);
+		if (!p)
+			return NULL;
+		p->next = jit_packs;
+		jit_packs = p;
+		*unit = 0;
+	}
+	set_units(p, *unit, n, true);
+	return p;
+}
+
+void *bpf64_jit_alloc(const void *code, size_t size)
 {
 	size_t n = jit_units(size), u;
 	struct jit_pack *p;
-	void *code = NULL;
+	u8 *image = NULL;
 
 	if (!size)
 		return NULL;
 	pthread_once(&jit_mem_once, jit_mem_init);
 	pthread_mutex_lock(&jit_mem_lock);
-	for (p = jit_packs; p; p = p->next) {
-		u = find_units(p, n);
-		if (u < p->nr_units)
-			break;
-	}
-	if (!p) {
-		/* a large image gets a pack of its own size */
-		size_t page = sysconf(_SC_PAGESIZE);
-
-		p = pack_new(n * BPF64_JIT_ALIGN > JIT_PACK_SIZE ?
-			     (n * BPF64_JIT_ALIGN + page - 1) & ~(page - 1) :
-			     JIT_PACK_SIZE);
-		if (p) {
-			p->next = jit_packs;
-			jit_packs = p;
-			u = 0;
-		}
-	}
-	if (p) {
-		set_units(p, u, n, true);
-		code = p->base + u * BPF64_JIT_ALIGN;
-	}
+	p = take_units(n, &u);
+	if (p && pwrite(p->fd, code, size, u * BPF64_JIT_ALIGN) ==
+		 (ssize_t)size)
+		image = p->base + u * BPF64_JIT_ALIGN;
+	else if (p)
+		set_units(p, u, n, false);
 	pthread_mutex_unlock(&jit_mem_lock);
-	return code;
+	if (image)	/* no-op on x86; elsewhere the icache must see it */
+		__builtin___clear_cache((char *)image, (char *)image + size);
+	return image;
 }
 
 static struct jit_pack *pack_of(const u8 *code)

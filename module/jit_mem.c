@@ -6,7 +6,7 @@
  */
 #include <linux/bpf64/jit.h>
 
-void *bpf64_jit_alloc(size_t size)
+void *bpf64_jit_alloc(const void *code, size_t size)
 {
 	return NULL;
 }

@@ -295,14 +295,14 @@ static int jit_ctx_init(struct jit_ctx *c, const struct bpf64_prog *prog,
 }
 
 /*
- * Lay the code out in a buffer, the unit's slack filled with traps, and
- * write it into executable memory: the image is never writable.
+ * Lay the code out, the last unit's slack filled with traps, in the
+ * buffer's free tail where it fits, and put it into executable memory:
+ * the image is never writable.
  */
 static int jit_finish(struct jit_ctx *c, struct bpf64_jit_image **imgp)
 {
 	struct bpf64_jit_image *img = bpf64_zalloc(sizeof(*img));
 	u8 *out;
-	int err;
 
 	if (!img)
 		return -ENOMEM;
@@ -310,24 +310,22 @@ static int jit_finish(struct jit_ctx *c, struct bpf64_jit_image **imgp)
 	img->len = c->pos + c->jumps[c->nr_jumps].delta;
 	img->main = c->stub ? JIT_STUB_LEN : 0;
 	img->alloc = round_up(img->len, BPF64_JIT_ALIGN);
-	img->code = bpf64_jit_alloc(img->alloc);
+	out = c->cap - c->pos >= img->alloc ? c->buf + c->pos :
+	      bpf64_zalloc(img->alloc);
+	if (!out) {
+		bpf64_free(img);
+		return -ENOMEM;
+	}
+	memset(out + img->len, JIT_TRAP, img->alloc - img->len);
+	copy_out(c, out);
+	img->code = bpf64_jit_alloc(out, img->alloc);
+	if (out != c->buf + c->pos)
+		bpf64_free(out);
 	if (!img->code) {
 		/* the kernel home has none: such programs stay interpreted */
 		bpf64_free(img);
 		bpf64_log(c->log, "no executable memory for the JIT image");
 		return -EOPNOTSUPP;
-	}
-	out = bpf64_zalloc(img->alloc);
-	err = out ? 0 : -ENOMEM;
-	if (out) {
-		memset(out + img->len, JIT_TRAP, img->alloc - img->len);
-		copy_out(c, out);
-		err = bpf64_jit_write(img->code, out, img->alloc);
-		bpf64_free(out);
-	}
-	if (err) {
-		bpf64_jit_image_free(img);
-		return err;
 	}
 	*imgp = img;
 	return 0;

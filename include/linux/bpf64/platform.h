@@ -247,13 +247,14 @@ long bpf64_strncpy_from_user(char *dst, u64 src, size_t size);
 /*
  * Executable memory for JIT images (host/jit_mem.c, module/jit_mem.c),
  * never writable and executable at once.  bpf64_jit_alloc gives memory
- * that is read + execute only, aligned to BPF64_JIT_ALIGN and its size
- * rounded up to it (NULL on failure); bpf64_jit_write copies code into it,
- * as the kernel's text_poke does (0 or -errno), the instruction cache
- * included.
+ * that is read + execute only and holds @code, @size bytes, aligned to
+ * BPF64_JIT_ALIGN (callers fill their last unit; NULL on failure);
+ * bpf64_jit_write copies other code over part of it later, as the
+ * kernel's text_poke does (0 or -errno).  Both see to the instruction
+ * cache.
  */
 #define BPF64_JIT_ALIGN	64
-void *bpf64_jit_alloc(size_t size);
+void *bpf64_jit_alloc(const void *code, size_t size);
 int bpf64_jit_write(void *dst, const void *src, size_t len);
 void bpf64_jit_free(void *p, size_t size);
 

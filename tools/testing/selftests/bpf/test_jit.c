@@ -2105,24 +2105,28 @@ static void test_wx(void)
 static void test_jit_mem(void)
 {
 	static const size_t sizes[] = { 64, 100, 300, 64, 1000, 200, 129, 64 };
-	u8 *p[ARRAY_SIZE(sizes)], *big, *again, *small, pat[1000], back[1000];
+	u8 *p[ARRAY_SIZE(sizes)], *big, *again, *small, *zeros;
+	u8 pat[1000], back[1000];
 	u32 i, j, bad = 0, ok_rw = 0;
 	size_t big_size = (3u << 20) + 100;
 
-	for (i = 0; i < sizeof(pat); i++)
+	for (i = 0; i < sizeof(pat); i++) {
 		pat[i] = 0xc3 ^ i;
+		back[i] = ~pat[i];
+	}
 	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
-		p[i] = bpf64_jit_alloc(sizes[i]);
+		p[i] = bpf64_jit_alloc(pat, sizes[i]);
 		bad += !p[i] || (unsigned long)p[i] % BPF64_JIT_ALIGN;
 		for (j = 0; p[i] && j < i; j++)
 			bad += p[j] && p[i] < p[j] + sizes[j] &&
 			       p[j] < p[i] + sizes[i];
-		if (p[i] && !bpf64_jit_write(p[i], pat, sizes[i]) &&
-		    !memcmp(p[i], pat, sizes[i]))
+		if (p[i] && !memcmp(p[i], pat, sizes[i]) &&
+		    !bpf64_jit_write(p[i], back, sizes[i]) &&
+		    !memcmp(p[i], back, sizes[i]))
 			ok_rw++;
 	}
 	TU_CHECK(!bad && ok_rw == ARRAY_SIZE(sizes),
-		 "jit memory: %zu images aligned, disjoint, written and read back (%u bad)",
+		 "jit memory: %zu images aligned, disjoint, holding their code, written over and read back (%u bad)",
 		 ARRAY_SIZE(sizes), bad);
 	/*
 	 * Holes of 1 unit (p[3]) and of 4 + 3 (p[5], p[6]): 400 bytes (7
@@ -2131,16 +2135,17 @@ static void test_jit_mem(void)
 	bpf64_jit_free(p[3], sizes[3]);
 	bpf64_jit_free(p[5], sizes[5]);
 	bpf64_jit_free(p[6], sizes[6]);
-	again = bpf64_jit_alloc(400);
-	small = bpf64_jit_alloc(64);
+	again = bpf64_jit_alloc(pat, 400);
+	small = bpf64_jit_alloc(pat, 64);
 	TU_CHECK(again == p[5] && small == p[3],
 		 "jit memory: first fit, past a hole too small");
-	big = bpf64_jit_alloc(big_size);
-	memset(back, 0, sizeof(back));
+	zeros = calloc(1, big_size);
+	big = zeros ? bpf64_jit_alloc(zeros, big_size) : NULL;
 	TU_CHECK(big && !bpf64_jit_write(big + big_size - 10, pat, 10) &&
-		 !memcmp(big + big_size - 10, pat, 10),
+		 !memcmp(big + big_size - 10, pat, 10) && !big[big_size - 11],
 		 "jit memory: an image over 2 MB gets a pack of its own");
-	TU_CHECK(bpf64_jit_write(back, pat, 10) == -EFAULT,
+	free(zeros);
+	TU_CHECK(bpf64_jit_write(pat, back, 10) == -EFAULT,
 		 "jit memory: a write outside every pack is -EFAULT");
 	bpf64_jit_free(big, big_size);
 	bpf64_jit_free(again, 400);
