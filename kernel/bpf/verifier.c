@@ -137,6 +137,25 @@ int check_reg_write(struct venv *env, u32 regno)
 /* ---- states ---- */
 
 /*
+ * *@arr, @len of its *@cap elements of @size in use, as a zeroed array of
+ * @cap_new with those copied.
+ */
+static int grow_array(void **arr, u32 *cap, u32 len, u32 cap_new,
+		      size_t size)
+{
+	void *n = bpf64_zalloc_array(cap_new, size);
+
+	if (!n)
+		return -ENOMEM;
+	if (len)
+		memcpy(n, *arr, (size_t)len * size);
+	bpf64_free(*arr);
+	*arr = n;
+	*cap = cap_new;
+	return 0;
+}
+
+/*
  * Frames are kept for reuse, their slots with them: slots from nslots on
  * are zero in a frame on the free list as in a live one.
  */
@@ -193,20 +212,11 @@ struct vframe *vframe_new(struct venv *env)
 int vframe_reserve(struct vframe *f, u32 nslots)
 {
 	u32 cap = max(max(f->cap * 2, nslots), 4U);
-	struct vslot *stack;
 
 	if (nslots <= f->cap)
 		return 0;
-	cap = min(cap, (u32)NR_SLOTS);
-	stack = bpf64_zalloc_array(cap, sizeof(*stack));
-	if (!stack)
-		return -ENOMEM;
-	if (f->nslots)
-		memcpy(stack, f->stack, f->nslots * sizeof(*stack));
-	bpf64_free(f->stack);
-	f->stack = stack;
-	f->cap = cap;
-	return 0;
+	return grow_array((void **)&f->stack, &f->cap, f->nslots,
+			  min(cap, (u32)NR_SLOTS), sizeof(*f->stack));
 }
 
 /* Slot @i as a comparison reads it: past the frame's room, never written. */
@@ -502,25 +512,17 @@ u32 path_run(const struct venv *env, u32 pos)
 static int path_add(struct venv *env, u32 idx)
 {
 	struct vhist *r = env->nr_runs ? &env->path[env->nr_runs - 1] : NULL;
-	struct vhist *n;
 
 	if (r && !r->stack && r->frame == env->cur->curframe &&
 	    r->idx + (env->path_len - r->pos) == idx) {
 		env->path_len++;
 		return 0;
 	}
-	if (env->nr_runs == env->path_cap) {
-		u32 cap = env->path_cap ? env->path_cap * 2 : 256;
-
-		n = bpf64_zalloc_array(cap, sizeof(*n));
-		if (!n)
-			return -ENOMEM;
-		if (env->nr_runs)
-			memcpy(n, env->path, env->nr_runs * sizeof(*n));
-		bpf64_free(env->path);
-		env->path = n;
-		env->path_cap = cap;
-	}
+	if (env->nr_runs == env->path_cap &&
+	    grow_array((void **)&env->path, &env->path_cap, env->nr_runs,
+		       env->path_cap ? env->path_cap * 2 : 256,
+		       sizeof(*env->path)))
+		return -ENOMEM;
 	env->path[env->nr_runs++] = (struct vhist){
 		.idx = idx, .pos = env->path_len,
 		.frame = env->cur->curframe };
