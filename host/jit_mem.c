@@ -142,11 +142,31 @@ static void pack_free(struct jit_pack *p)
 	free(p);
 }
 
+/* The images of pack @p into memfd @fd at their offsets: 0 or -1. */
+static int copy_images(const struct jit_pack *p, int fd)
+{
+	size_t start = 0, end;
+	size_t off, len;
+
+	for (;;) {
+		start = next_unit(p, start, p->nr_units, true);
+		if (start == p->nr_units)
+			return 0;
+		end = next_unit(p, start, p->nr_units, false);
+		off = start * BPF64_JIT_ALIGN;
+		len = (end - start) * BPF64_JIT_ALIGN;
+		if (pwrite(fd, p->base + off, len, off) != (ssize_t)len)
+			return -1;
+		start = end;
+	}
+}
+
 /*
  * In a child after fork(): each pack moves to a memfd of its own, with the
- * same code at the same address (MAP_FIXED replaces the mapping at once).
- * A pack that cannot be copied becomes inaccessible: its images fault if
- * the child runs them, rather than run what its parent writes there.
+ * same images at the same addresses (MAP_FIXED replaces the mapping at
+ * once).  A pack that cannot be copied becomes inaccessible: its images
+ * fault if the child runs them, rather than run what its parent writes
+ * there.
  */
 static void jit_mem_child(void)
 {
@@ -155,7 +175,7 @@ static void jit_mem_child(void)
 
 	while ((p = *pp)) {
 		fd = jit_memfd(p->size);
-		if (fd >= 0 && pwrite(fd, p->base, p->size, 0) == (ssize_t)p->size &&
+		if (fd >= 0 && !copy_images(p, fd) &&
 		    mmap(p->base, p->size, PROT_READ | PROT_EXEC,
 			 MAP_SHARED | MAP_FIXED, fd, 0) != MAP_FAILED) {
 			close(p->fd);
