@@ -870,9 +870,44 @@ static u32 rotate_tail(struct bpf_insn *p, struct progen_rng *rng)
 }
 
 /*
- * Rotates against the interpreter: each program sets r0-r9, runs one to
- * three rotate runs, then its tail: the JIT's leaving out a copy no one
- * reads is exercised with reads, writes and returns after the run.
+ * 3,000 programs against the interpreter, r0 and memory: every register
+ * but r1 (the memory) set to a random number, one to three runs that
+ * @run writes, then rotate_tail()'s reads, overwrites or return.
+ */
+static void diff_fused_runs(const char *what, u64 seed,
+			    u32 (*run)(struct bpf_insn *, struct progen_rng *))
+{
+	struct bpf_insn insns[96];
+	struct progen_rng rng;
+	u32 i, k, runs, agree = 0, count = 3000;
+	u8 mem[EDGE_MEM], r;
+	u64 v;
+
+	progen_fill(mem, sizeof(mem), seed);
+	progen_rng_seed(&rng, seed);
+	for (i = 0; i < count; i++) {
+		k = 0;
+		for (r = 0; r < 10; r++) {
+			if (r == BPF_REG_1)
+				continue;
+			v = progen_rng_next(&rng);
+			insns[k++] = BPF64_RAW_INSN(BPF_LD | BPF_DW | BPF_IMM,
+						    r, 0, 0, (u32)v);
+			insns[k++] = BPF64_RAW_INSN(0, 0, 0, 0, v >> 32);
+		}
+		runs = 1 + progen_rng_below(&rng, 3);
+		while (runs--)
+			k += run(insns + k, &rng);
+		k += rotate_tail(insns + k, &rng);
+		agree += diff_insns(insns, k, mem, &difftest_ops, 0);
+	}
+	TU_CHECK(agree == count, "%s and near misses: %u of %u agree", what,
+		 agree, count);
+}
+
+/*
+ * Rotates: jhash's form as one rol, and random runs against the
+ * interpreter (diff_fused_runs).
  */
 static void test_rotates(u64 seed)
 {
@@ -889,10 +924,6 @@ static void test_rotates(u64 seed)
 	};
 	static const u8 rol_edx_4[] = { 0xc1, 0xc2, 0x04 };
 	struct bpf64_jit_image *img;
-	struct bpf_insn insns[96];
-	struct progen_rng rng;
-	u8 mem[EDGE_MEM] = { };
-	u32 i, r, k, runs, agree = 0, count = 3000;
 	u64 args[5] = { };
 
 	img = jit_with(jhash_rol, ARRAY_SIZE(jhash_rol), 0, false, 0);
@@ -900,24 +931,7 @@ static void test_rotates(u64 seed)
 		 jit_run(img, args) == 0x23456781,
 		 "jhash's rotate is one rol");
 	bpf64_jit_image_free(img);
-	progen_rng_seed(&rng, seed);
-	for (i = 0; i < count; i++) {
-		k = 0;
-		for (r = 0; r < 10; r++) {
-			u64 v = progen_rng_next(&rng);
-
-			insns[k++] = BPF64_RAW_INSN(BPF_LD | BPF_DW | BPF_IMM,
-						    r, 0, 0, (u32)v);
-			insns[k++] = BPF64_RAW_INSN(0, 0, 0, 0, v >> 32);
-		}
-		runs = 1 + progen_rng_below(&rng, 3);
-		while (runs--)
-			k += rotate_run(insns + k, &rng);
-		k += rotate_tail(insns + k, &rng);
-		agree += diff_insns(insns, k, mem, &difftest_ops, 0);
-	}
-	TU_CHECK(agree == count, "rotate runs and near misses: %u of %u agree",
-		 agree, count);
+	diff_fused_runs("rotate runs", seed, rotate_run);
 }
 
 /* A register of r0 and r2-r9 (r1 keeps the memory's address). */
@@ -965,9 +979,8 @@ static u32 address_run(struct bpf_insn *p, struct progen_rng *rng)
 }
 
 /*
- * Fused addresses against the interpreter, memory and r0: registers set,
- * one to three accesses, then the tail of the rotate tests (reads,
- * overwrites, a return).
+ * Fused addresses: an indexed byte load as one movzx, and random accesses
+ * against the interpreter (diff_fused_runs).
  */
 static void test_addresses(u64 seed)
 {
@@ -982,10 +995,7 @@ static void test_addresses(u64 seed)
 	};
 	static const u8 movzx_sib[] = { 0x44, 0x0f, 0xb6, 0x44, 0x37, 0xfa };
 	struct bpf64_jit_image *img;
-	struct bpf_insn insns[64];
-	struct progen_rng rng;
-	u8 mem[EDGE_MEM], r;
-	u32 i, k, runs, agree = 0, count = 3000;
+	u8 mem[EDGE_MEM];
 	u64 args[5] = { (u64)(unsigned long)mem };
 
 	progen_fill(mem, sizeof(mem), seed);
@@ -994,20 +1004,7 @@ static void test_addresses(u64 seed)
 		 jit_run(img, args) == mem[3],
 		 "an indexed byte load is one movzx [base + index + off]");
 	bpf64_jit_image_free(img);
-	progen_rng_seed(&rng, seed);
-	for (i = 0; i < count; i++) {
-		k = 0;
-		for (r = 0; r < 10; r++)
-			if (r != BPF_REG_1)
-				insns[k++] = BPF64_MOV64_IMM(r, r * 0x1111);
-		runs = 1 + progen_rng_below(&rng, 3);
-		while (runs--)
-			k += address_run(insns + k, &rng);
-		k += rotate_tail(insns + k, &rng);
-		agree += diff_insns(insns, k, mem, &difftest_ops, 0);
-	}
-	TU_CHECK(agree == count, "fused addresses and near misses: %u of %u agree",
-		 agree, count);
+	diff_fused_runs("fused addresses", seed, address_run);
 }
 
 /*
